@@ -1,0 +1,197 @@
+"""Lint a scheme: weights, bands, vetoes that can never fire, unknown methods and inputs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+
+from .errors import DangjianError
+from .numbers import ZERO, fmt
+from .scheme import Criterion, Scheme
+
+
+class CheckFinding(msgspec.Struct, frozen=True, kw_only=True):
+    """One problem in a scheme: `error` blocks registration, `warning` is worth a look."""
+
+    level: str
+    where: str
+    message: str
+
+
+def _walk(nodes: list[Criterion], prefix: str = "criteria"):
+    for node in nodes:
+        yield prefix, node
+        yield from _walk(node.children, f"{prefix}.{node.id}")
+
+
+def _node_max(node: Criterion) -> Decimal | None:
+    if node.max is not None:
+        return node.max
+    maxes = [m for m in (_node_max(c) for c in node.children) if m is not None]
+    return sum(maxes, ZERO) if maxes else None
+
+
+def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
+    """Every finding for a scheme, errors first. Used at registration and by `dangjian check`."""
+    found: list[CheckFinding] = []
+
+    def error(where: str, message: str) -> None:
+        found.append(CheckFinding(level="error", where=where, message=message))
+
+    def warn(where: str, message: str) -> None:
+        found.append(CheckFinding(level="warning", where=where, message=message))
+
+    inputs = {spec.name: spec for spec in scheme.inputs}
+    used_inputs: set[str] = set()
+
+    # ids -------------------------------------------------------------------------------
+    seen: dict[str, str] = {}
+    nodes = list(_walk(scheme.criteria))
+    for adj in scheme.adjustments:
+        nodes.extend(_walk(adj.items, f"adjustments.{adj.id}"))
+    for where, node in nodes:
+        if node.id in seen:
+            error(f"{where}.{node.id}", f"评分项 id {node.id} 重复")
+        seen[node.id] = where
+    for dup in {s.name for s in scheme.inputs if [x.name for x in scheme.inputs].count(s.name) > 1}:
+        error(f"inputs.{dup}", f"输入 {dup} 重复声明")
+
+    # methods and inputs -----------------------------------------------------------------------
+    def check_method(where: str, method: str | None, input_name: str | None,
+                     params: dict) -> None:
+        if method is not None and method not in catalog.methods:
+            error(f"{where}.method", f"未知的评分方法 {method}（已注册："
+                  f"{'、'.join(sorted(catalog.methods))}）")
+        for name in [input_name, *(v for k, v in params.items()
+                                   if k in ("numerator", "denominator", "evidence"))]:
+            if name is None:
+                continue
+            used_inputs.add(name)
+            if name not in inputs:
+                error(f"{where}.input", f"引用了未声明的输入 {name}")
+
+    for where, node in nodes:
+        check_method(f"{where}.{node.id}", node.method, node.input, node.params)
+        if node.method is not None and node.children:
+            error(f"{where}.{node.id}", "同一评分项不能既有评分方法又有下级评分项")
+        if node.method is not None and node.max is None:
+            error(f"{where}.{node.id}.max", "有评分方法的评分项必须给出满分 max")
+        if node.children and node.max is not None:
+            child_sum = sum((m for m in (_node_max(c) for c in node.children) if m is not None),
+                            ZERO)
+            if child_sum and child_sum < node.max:
+                warn(f"{where}.{node.id}", f"下级满分合计{fmt(child_sum)}分，达不到本项满分"
+                     f"{fmt(node.max)}分")
+    for comp in scheme.components:
+        check_method(f"components.{comp.id}", comp.method, comp.input, comp.params)
+        if comp.method is None and not comp.criteria:
+            error(f"components.{comp.id}", "分项需要评分方法 method 或引用评分项 criteria")
+        for ref in comp.criteria:
+            if ref not in seen:
+                error(f"components.{comp.id}.criteria", f"引用的评分项 {ref} 不存在")
+    for spec in scheme.inputs:
+        if spec.type == "choice" and not spec.choices:
+            error(f"inputs.{spec.name}", "选择题输入需要 choices")
+
+    # weights -------------------------------------------------------------------------------
+    if scheme.components:
+        reach = sum((c.weight * c.max for c in scheme.components), ZERO)
+        if reach != scheme.max:
+            error("components", f"各分项 权重×满分 合计{fmt(reach)}分，与方案满分{fmt(scheme.max)}分不符")
+    else:
+        tops = [m for m in (_node_max(n) for n in scheme.criteria) if m is not None]
+        reach = sum(tops, ZERO)
+        if tops and reach != scheme.max:
+            warn("criteria", f"一级评分项满分合计{fmt(reach)}分，与方案满分{fmt(scheme.max)}分不符")
+
+    # bands ---------------------------------------------------------------------------------
+    grades = [b.grade for b in scheme.bands]
+    if not scheme.bands:
+        warn("bands", "没有等次划分，结果将为“未定等次”")
+    for dup in {g for g in grades if grades.count(g) > 1}:
+        error("bands", f"等次“{dup}”重复")
+    ordered = sorted(scheme.bands, key=lambda b: b.min)
+    step = Decimal(1).scaleb(-scheme.rounding.places)
+    for band in ordered:
+        if band.below is not None and band.below <= band.min:
+            error(f"bands.{band.grade}", f"下限{fmt(band.min)}不小于上限{fmt(band.below)}")
+    if ordered:
+        if ordered[0].min > 0:
+            error("bands", f"0—{fmt(ordered[0].min)}分之间的总分没有对应等次")
+        for low, high in zip(ordered, ordered[1:]):
+            if low.below is None:
+                continue
+            if low.below > high.min:
+                error("bands", f"等次“{low.grade}”与“{high.grade}”重叠（“{high.grade}”从"
+                      f"{fmt(high.min)}分起）")
+            elif low.below < high.min:
+                error("bands", f"{fmt(low.below)}—{fmt(high.min - step)}分之间的总分没有对应等次")
+        top = ordered[-1]
+        if top.below is not None and top.below <= scheme.max:
+            error("bands", f"{fmt(top.below)}分及以上的总分没有对应等次")
+
+    # vetoes, honours, consequences --------------------------------------------------------------
+    honours = {h.id for h in scheme.honours}
+    finding_codes = {d.id for d in scheme.diagnostics}
+
+    def check_condition(where: str, cond) -> None:
+        for flag in cond.flags:
+            used_inputs.add(flag)
+            if flag not in inputs:
+                error(where, f"条件引用的输入 {flag} 未声明，永远不会触发")
+            elif inputs[flag].type != "boolean":
+                warn(where, f"条件引用的输入 {flag} 不是是/否类型")
+        for grade in cond.grades:
+            if grade not in grades:
+                error(where, f"条件中的等次“{grade}”不在等次划分中，永远不会触发")
+        if cond.total_below is not None and cond.total_below <= 0:
+            error(where, f"总分低于{fmt(cond.total_below)}分的条件永远不会触发")
+        for code in cond.findings:
+            if code not in finding_codes:
+                error(where, f"条件引用的诊断 {code} 不存在，永远不会触发")
+
+    for veto in scheme.vetoes:
+        where = f"vetoes.{veto.id}"
+        check_condition(where, veto.when)
+        if veto.cap_grade is not None and veto.cap_grade not in grades:
+            error(where, f"封顶等次“{veto.cap_grade}”不在等次划分中")
+        for honour in veto.blocks:
+            if honour not in honours:
+                error(where, f"否决的荣誉 {honour} 未在 honours 中声明")
+        if veto.cap_grade is None and not veto.blocks:
+            warn(where, "一票否决既不封顶等次也不否决荣誉，不起作用")
+    for honour in scheme.honours:
+        for grade in honour.requires_grades:
+            if grade not in grades:
+                error(f"honours.{honour.id}", f"要求的等次“{grade}”不在等次划分中")
+    for rule in scheme.consequences:
+        check_condition(f"consequences.{rule.id}", rule.when)
+
+    # org types, diagnostics, reports ---------------------------------------------------------
+    for type_id in scheme.org_types:
+        if type_id not in catalog.org_types:
+            error("org_types", f"未知的组织类型 {type_id}")
+    for diag in scheme.diagnostics:
+        if diag.method not in catalog.diagnostics:
+            error(f"diagnostics.{diag.id}", f"未知的诊断方法 {diag.method}")
+    if scheme.report is not None and scheme.report.check not in catalog.document_checks:
+        error("report.check", f"未知的报告检查 {scheme.report.check}")
+    for rule in scheme.batch_rules:
+        if rule.method not in catalog.batch_rules:
+            error(f"batch_rules.{rule.id}", f"未知的批次规则 {rule.method}")
+    for name in inputs:
+        if name not in used_inputs:
+            warn(f"inputs.{name}", f"输入 {name} 未被任何评分项或条件使用")
+
+    # compile: method params ----------------------------------------------------------------------
+    if not any(f.level == "error" for f in found):
+        from .engine import compile_scheme
+        from .plugins import LoadedScheme
+
+        try:
+            compile_scheme(LoadedScheme(scheme, "check", None, ""), catalog)
+        except DangjianError as exc:
+            error(exc.field or "scheme", exc.message)
+    found.sort(key=lambda f: f.level != "error")
+    return found

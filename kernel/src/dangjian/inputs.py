@@ -1,0 +1,159 @@
+"""Checking and converting an evaluation's inputs against the scheme's declared inputs.
+
+JSON gives typed values; CSV and XLSX cells give text. Both go through the same converters, so
+a value means the same thing whichever door it came through.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any, Callable
+
+from .errors import EvaluationRejected
+from .numbers import fmt, to_decimal
+from .scheme import InputSpec
+
+_SPLIT = re.compile(r"[;；、,，\s]+")
+_TRUE = {"true", "1", "是", "有", "y", "yes", "t", "√"}
+_FALSE = {"false", "0", "否", "无", "n", "no", "f", "×", ""}
+
+
+def _fail(spec: InputSpec, message: str) -> EvaluationRejected:
+    return EvaluationRejected(f"{spec.title}（{spec.name}）{message}", field=f"inputs.{spec.name}")
+
+
+def _number(spec: InputSpec, value: Any) -> Decimal:
+    try:
+        number = to_decimal(value)
+    except ValueError as exc:
+        raise _fail(spec, f"应为数字：{exc}") from None
+    if spec.min is not None and number < spec.min:
+        raise _fail(spec, f"为{fmt(number)}，低于下限{fmt(spec.min)}")
+    if spec.max is not None and number > spec.max:
+        raise _fail(spec, f"为{fmt(number)}，超过上限{fmt(spec.max)}")
+    return number
+
+
+def _integer(spec: InputSpec, value: Any) -> int:
+    number = _number(spec, value)
+    if number != number.to_integral_value():
+        raise _fail(spec, f"应为整数，实为{fmt(number)}")
+    return int(number)
+
+
+def _boolean(spec: InputSpec, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE:
+        return True
+    if isinstance(value, str) and value.strip().lower() in _FALSE:
+        return False
+    raise _fail(spec, f"应为是/否（true/false），实为“{value}”")
+
+
+def _text(spec: InputSpec, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(spec, f"应为文本，实为{type(value).__name__}")
+    return value
+
+
+def _date(spec: InputSpec, value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise _fail(spec, f"应为日期 YYYY-MM-DD，实为“{value}”") from None
+
+
+def _choice(spec: InputSpec, value: Any) -> str:
+    text = _text(spec, value).strip()
+    if spec.choices and text not in spec.choices:
+        raise _fail(spec, f"应为 {' / '.join(spec.choices)} 之一，实为“{text}”")
+    return text
+
+
+def _list_item(spec: InputSpec, position: int, item: Any) -> Decimal | str:
+    if isinstance(item, str):
+        item = item.strip()
+        if spec.items != "label":
+            try:
+                return _number(spec, item)
+            except EvaluationRejected:
+                if spec.items == "number":
+                    raise _fail(spec, f"第{position}项“{item}”不是数字") from None
+        if spec.choices and item not in spec.choices:
+            raise _fail(spec, f"第{position}项“{item}”不是 {' / '.join(spec.choices)} 之一")
+        return item
+    if spec.items == "label":
+        raise _fail(spec, f"第{position}项应为标签，实为{item}")
+    try:
+        number = to_decimal(item)
+    except ValueError as exc:
+        raise _fail(spec, f"第{position}项应为数字：{exc}") from None
+    if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
+        raise _fail(spec, f"第{position}项{fmt(number)}超出{fmt(spec.min)}—{fmt(spec.max)}")
+    return number
+
+
+def _list(spec: InputSpec, value: Any) -> list | dict:
+    if isinstance(value, dict):
+        counts = {}
+        for label, count in value.items():
+            if spec.choices and label not in spec.choices:
+                raise _fail(spec, f"票数表中“{label}”不是 {' / '.join(spec.choices)} 之一")
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise _fail(spec, f"票数表中“{label}”的票数应为非负整数")
+            counts[label] = count
+        return counts
+    if isinstance(value, str):
+        value = [part for part in _SPLIT.split(value.strip()) if part]
+    if not isinstance(value, list):
+        raise _fail(spec, f"应为列表，实为{type(value).__name__}")
+    return [_list_item(spec, i, item) for i, item in enumerate(value, 1)]
+
+
+_CONVERTERS: dict[str, Callable[[InputSpec, Any], Any]] = {
+    "number": _number,
+    "integer": _integer,
+    "boolean": _boolean,
+    "text": _text,
+    "date": _date,
+    "choice": _choice,
+    "list": _list,
+}
+
+
+class InputChecker:
+    """Converts one evaluation's raw inputs into typed values, rejecting with the field named."""
+
+    def __init__(self, specs: list[InputSpec]) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self.by_title = {spec.title: spec.name for spec in specs}
+        self._steps = [(spec.name, spec, _CONVERTERS[spec.type]) for spec in specs]
+
+    def __call__(self, raw: dict[str, Any]) -> dict[str, Any]:
+        unknown = [key for key in raw if key not in self.specs]
+        if unknown:
+            raise EvaluationRejected(
+                f"未知的输入 {'、'.join(unknown)}（本方案的输入：{'、'.join(self.specs) or '无'}）",
+                field=f"inputs.{unknown[0]}")
+        values: dict[str, Any] = {}
+        for name, spec, convert in self._steps:
+            value = raw.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()
+                                 and spec.type != "text"):
+                if spec.required:
+                    raise EvaluationRejected(f"缺少必填输入 {name}（{spec.title}）",
+                                             field=f"inputs.{name}")
+                if spec.type == "boolean":
+                    values[name] = False
+                continue
+            values[name] = convert(spec, value)
+        return values

@@ -1,0 +1,196 @@
+"""Methods over dated activity records and dates: frequency per period and deadlines."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..numbers import ZERO, fmt
+from .params import Params
+
+PERIODS = {"year": 1, "half": 2, "quarter": 4, "month": 12}
+_PERIOD_WORD = {"year": "每年", "half": "每半年", "quarter": "每季度", "month": "每月"}
+
+
+def _period_of(date: datetime.date, period: str) -> int:
+    if period == "month":
+        return date.month - 1
+    if period == "quarter":
+        return (date.month - 1) // 3
+    if period == "half":
+        return (date.month - 1) // 6
+    return 0
+
+
+def _period_name(index: int, period: str) -> str:
+    if period == "month":
+        return f"{index + 1}月"
+    if period == "quarter":
+        return f"第{'一二三四'[index]}季度"
+    if period == "half":
+        return ("上半年", "下半年")[index]
+    return "全年"
+
+
+def _people(ctx: EvalContext, name: str) -> list[str]:
+    value = ctx.inputs.get(name)
+    if value is None:
+        value = ctx.org.attributes.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace("；", ";").replace("、", ";").split(";") if v.strip()]
+    return [str(v) for v in value]
+
+
+def compile_frequency(spec: MethodSpec):
+    p = Params(spec, "frequency", {"kind", "period", "required", "people", "until"})
+    kind = p.text("kind")
+    if not kind:
+        p.fail("kind", "frequency 需要 kind（活动记录类型，如“主题党日”）")
+    period = p.text("period", "year", tuple(PERIODS))
+    required = p.integer("required", 1)
+    if required < 1:
+        p.fail("required", "required 至少为1")
+    people_field = p.text("people")
+    until = p.text("until")
+    top = spec.max
+    periods = PERIODS[period]
+    word = _PERIOD_WORD[period]
+
+    def in_scope(ctx: EvalContext):
+        last = datetime.date.fromisoformat(until) if until else None
+        return [a for a in ctx.activities_of(kind)
+                if a.date.year == ctx.year and (last is None or a.date <= last)]
+
+    if people_field:
+        def score(ctx: EvalContext) -> Outcome:
+            people = _people(ctx, people_field)
+            records = in_scope(ctx)
+            if not people:
+                return Outcome(ZERO, f"{spec.title}：未提供应开展{kind}的人员名单（{people_field}），"
+                               f"得0分（满分{fmt(top)}分）", {"kind": kind, people_field: []})
+            counts = {person: 0 for person in people}
+            for a in records:
+                if a.person in counts:
+                    counts[a.person] += 1
+            missing = [person for person, n in counts.items() if n < required]
+            done = len(people) - len(missing)
+            points = top * Decimal(done) / Decimal(len(people))
+            text = f"{kind}：应{word}至少{required}次的{len(people)}人中{done}人达到"
+            if missing:
+                text += f"，未达到：{'、'.join(missing)}"
+            text += f"，得{fmt(points)}分（满分{fmt(top)}分）"
+            return Outcome(points, text, {"kind": kind, "people": people,
+                                          "missing": missing})
+        return score
+
+    def score(ctx: EvalContext) -> Outcome:
+        records = in_scope(ctx)
+        per = [0] * periods
+        for a in records:
+            per[_period_of(a.date, period)] += 1
+        missed = [i for i, n in enumerate(per) if n < required]
+        met = periods - len(missed)
+        points = top * Decimal(met) / Decimal(periods)
+        need = required * periods
+        text = f"{kind}全年开展{len(records)}次，要求{need}次"
+        if periods > 1 or required > 1:
+            text += f"（{word}至少{required}次）"
+        if missed:
+            names = "、".join(_period_name(i, period) for i in missed)
+            text += f"，{names}未达到"
+        text += f"，得{fmt(points)}分（满分{fmt(top)}分）"
+        return Outcome(points, text, {"kind": kind, "count": len(records),
+                                      "missed": [_period_name(i, period) for i in missed]})
+
+    return score
+
+
+def _date_value(ctx: EvalContext, name: str) -> datetime.date | None:
+    value = ctx.inputs.get(name)
+    if value is None:
+        value = ctx.org.attributes.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _add_months(date: datetime.date, months: int) -> datetime.date:
+    month = date.month - 1 + months
+    year, month = date.year + month // 12, month % 12 + 1
+    day = min(date.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                         31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return datetime.date(year, month, day)
+
+
+def compile_deadline(spec: MethodSpec):
+    p = Params(spec, "deadline", {"since", "done", "months", "years", "years_attribute",
+                                  "when_absent", "since_title", "done_title"})
+    since = p.text("since")
+    if not since:
+        p.fail("since", "deadline 需要 since（起始日期的属性或输入名，如换届日期、空缺日期）")
+    done = p.text("done")
+    months = p.integer("months")
+    years = p.integer("years")
+    if (months is None) == (years is None):
+        p.fail("months", "deadline 需要 months 或 years 之一")
+    years_attribute = p.text("years_attribute")
+    when_absent = p.text("when_absent", "fail", ("pass", "fail"))
+    since_title = p.text("since_title", since)
+    done_title = p.text("done_title", "完成")
+    top = spec.max
+
+    def score(ctx: EvalContext) -> Outcome:
+        try:
+            start = _date_value(ctx, since)
+            finished = _date_value(ctx, done) if done else None
+        except ValueError as exc:
+            from ..errors import EvaluationRejected
+            raise EvaluationRejected(f"日期格式应为 YYYY-MM-DD：{exc}", field=since) from None
+        used = {since: start, "as_of": ctx.as_of}
+        if start is None:
+            if when_absent == "pass":
+                return Outcome(top, f"{spec.title}：无{since_title}记录，不涉及，得{fmt(top)}分", used)
+            return Outcome(ZERO, f"{spec.title}：缺少{since_title}，无法核对，得0分"
+                           f"（满分{fmt(top)}分）", used)
+        span_months = months if months is not None else 12 * int(
+            ctx.org.attributes.get(years_attribute) or years if years_attribute else years)
+        due = _add_months(start, span_months)
+        limit = f"{since_title}{start.isoformat()}起{span_months}个月内（{due.isoformat()}前）"
+        if finished is not None:
+            used[done] = finished
+            ok = finished <= due
+            state = f"已于{finished.isoformat()}{done_title}"
+        else:
+            ok = ctx.as_of <= due
+            state = f"截至{ctx.as_of.isoformat()}尚未{done_title}"
+        if ok:
+            return Outcome(top, f"{spec.title}：{limit}，{state}，得{fmt(top)}分", used)
+        overdue = ((finished or ctx.as_of) - due).days
+        return Outcome(ZERO, f"{spec.title}：{limit}，{state}，逾期{overdue}天，得0分"
+                       f"（满分{fmt(top)}分）", used)
+
+    return score
+
+
+METHODS = [
+    Method(name="frequency", title="按周期频次（活动记录）", compile=compile_frequency,
+           doc="按当年 kind 类活动记录统计每个周期（year/half/quarter/month）是否达到 required 次；"
+           "得分 = 满分 × 达标周期数 ÷ 周期数，说明列出未达标的周期。给出 people（名单的属性或输入名）"
+           "时改为逐人统计，得分 = 满分 × 达标人数 ÷ 总人数，说明列出未达标的人。",
+           params={"kind": "活动记录类型", "period": "year / half / quarter / month",
+                   "required": "每周期至少次数，默认1", "people": "人员名单的属性或输入名",
+                   "until": "只统计此日期（含）之前的记录"}),
+    Method(name="deadline", title="期限核对", compile=compile_deadline,
+           doc="从 since 日期起 months（或 years）内须完成：有 done 日期时看是否按期完成，"
+           "没有时看核对日（方案年度末）是否已超期。超期得0分并说明逾期天数。",
+           params={"since": "起始日期的属性或输入名", "done": "完成日期的属性或输入名",
+                   "months": "期限（月）", "years": "期限（年）",
+                   "years_attribute": "由组织属性给出的年限（如 term_years）",
+                   "when_absent": "没有起始日期时 pass（不涉及）或 fail（缺材料）",
+                   "since_title": "起始日期的中文名", "done_title": "完成的中文说法"}),
+]

@@ -1,0 +1,124 @@
+"""Methods that turn raters' numbers and ballots into points."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..errors import EvaluationRejected
+from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..numbers import ZERO, clamp, fmt
+from .params import Params
+
+
+def compile_number(spec: MethodSpec):
+    p = Params(spec, "number", {"scale"})
+    name = p.require_input()
+    scale = p.decimal("scale", spec.max)
+    top = spec.max
+
+    def score(ctx: EvalContext) -> Outcome:
+        value = ctx.inputs.get(name)
+        if value is None:
+            return Outcome(ZERO, f"{spec.title}：未填报，得0分（满分{fmt(top)}分）", {name: None})
+        points = clamp(value * top / scale, ZERO, top)
+        return Outcome(points, f"{spec.title}{fmt(value)}分，得{fmt(points)}分（满分{fmt(top)}分）",
+                       {name: value})
+
+    return score
+
+
+def _ballot_counts(value) -> list:
+    """A list of scores/ballots, or a table of ballot counts {"好": 30, "较好": 5}."""
+    if isinstance(value, dict):
+        items = []
+        for label, count in value.items():
+            items.extend([label] * int(count))
+        return items
+    return list(value)
+
+
+def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
+    name = "ballots" if labels_only else "rating"
+    p = Params(spec, name, {"ballots", "min_raters", "trim", "scale"})
+    field = p.require_input()
+    ballots = p.mapping("ballots")
+    if labels_only and not ballots:
+        p.fail("ballots", "方法 ballots 需要“标签 = 分值”表")
+    min_raters = p.integer("min_raters", 1)
+    trim = p.integer("trim", 0)
+    scale = p.decimal("scale", Decimal(100))
+    top = spec.max
+    if min_raters < 2 * trim + 1:
+        p.fail("min_raters", f"去掉最高、最低分各{trim}个后至少要留1人，min_raters 至少应为 {2 * trim + 1}")
+    mapping_text = "、".join(f"{k}={fmt(v)}" for k, v in ballots.items())
+
+    def score(ctx: EvalContext) -> Outcome:
+        raw = ctx.inputs.get(field)
+        if raw is None:
+            raw = []
+        items = _ballot_counts(raw)
+        if len(items) < min_raters:
+            raise EvaluationRejected(
+                f"{spec.title}评议人数{len(items)}人，少于方案要求的{min_raters}人", field=field)
+        values: list[Decimal] = []
+        tally: dict[str, int] = {}
+        for position, item in enumerate(items, 1):
+            if isinstance(item, str):
+                if item not in ballots:
+                    raise EvaluationRejected(
+                        f"第{position}个评议票“{item}”不是有效票（应为 {' / '.join(ballots) or '数字'}）",
+                        field=field)
+                tally[item] = tally.get(item, 0) + 1
+                values.append(ballots[item])
+            else:
+                if labels_only:
+                    raise EvaluationRejected(f"第{position}个评议票应为标签，实为数字{item}", field=field)
+                if item < 0 or item > scale:
+                    raise EvaluationRejected(
+                        f"第{position}个评分{fmt(item)}超出0—{fmt(scale)}", field=field)
+                values.append(item)
+        kept = sorted(values)[trim:len(values) - trim] if trim else values
+        mean = sum(kept, ZERO) / len(kept)
+        points = clamp(mean * top / scale, ZERO, top)
+        parts = [f"{spec.title}：共{len(items)}人评议"]
+        if tally:
+            parts.append("，票数" + "、".join(f"{k}{v}票" for k, v in tally.items()))
+            parts.append(f"（{mapping_text}）")
+        if trim:
+            parts.append(f"，去掉最高、最低分各{trim}个")
+        parts.append(f"，平均{fmt(mean)}分，得{fmt(points)}分（满分{fmt(top)}分）")
+        return Outcome(points, "".join(parts), {field: raw})
+
+    return score
+
+
+METHODS = [
+    Method(
+        name="number",
+        title="直接评分",
+        compile=compile_number,
+        doc="一个数字输入按满分折算：得分 = 输入 ÷ scale × 满分（scale 默认等于满分）。",
+        params={"scale": "输入的满分，默认等于本项满分"},
+    ),
+    Method(
+        name="rating",
+        title="评议测评（数字或等次票）",
+        compile=compile_rating,
+        doc="多名评议人的分数或等次票取平均（可去掉最高、最低分），按 scale 折算到满分；"
+        "人数少于 min_raters 时拒绝该条评价。",
+        params={
+            "ballots": "等次票折分表，如 {好 = 95, 较好 = 85}",
+            "min_raters": "最少评议人数，默认1",
+            "trim": "去掉最高、最低分各几个，默认0",
+            "scale": "每个评分的满分，默认100",
+        },
+    ),
+    Method(
+        name="ballots",
+        title="等次票折分",
+        compile=lambda spec: compile_rating(spec, labels_only=True),
+        doc="只接受等次票（好/较好/一般/差或任意标签），按折分表取平均；也接受票数表 {好 = 30}。",
+        params={"ballots": "标签 = 分值", "min_raters": "最少票数", "trim": "去掉最高、最低各几票",
+                "scale": "折分表的满分，默认100"},
+    ),
+]

@@ -1,0 +1,56 @@
+"""Exact arithmetic: every point is a Decimal so that 89.995 never becomes 90 by accident."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+ZERO = Decimal(0)
+_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+_CENT = Decimal("0.01")
+
+
+def to_decimal(value: object) -> Decimal:
+    """A number as an exact Decimal; floats go through their shortest repr (0.7 → 0.7)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("布尔值不是数字")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("不是有限数字")
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是数字") from None
+        if not result.is_finite():
+            raise ValueError(f"“{value}”不是有限数字")
+        return result
+    raise ValueError(f"{type(value).__name__} 不是数字")
+
+
+def parse_fraction(text: str) -> Fraction:
+    """'1/3' or '0.5' as an exact fraction."""
+    return Fraction(text.strip())
+
+
+def round_total(value: Decimal, places: int, mode: str) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=_MODES[mode])
+
+
+def fmt(value: Decimal | None) -> str:
+    """Points for a sentence: at most two decimals, no trailing zeros (8.33, 90.5, 10)."""
+    if value is None:
+        return "—"
+    text = f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return low if value < low else high if value > high else value

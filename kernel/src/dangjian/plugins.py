@@ -1,0 +1,240 @@
+"""The plugin manager factory and the catalogue of what plugins registered.
+
+Load order: hookspecs, entry points (group `dangjian`, filtered by `DANGJIAN_PLUGINS`), the
+kernel's default plugin, `check_pending()`. Hooks are called here once; nothing per record.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import pluggy
+
+from . import hookspecs
+from .errors import DangjianError, DuplicateError, NotFound, PluginError, SchemeError
+from .extension import BatchRule, DiagnosticMethod, DocumentCheck, Method
+from .loading import load_scheme, scheme_hash
+from .models import OrgType
+from .scheme import Scheme
+
+ENTRY_POINT_GROUP = "dangjian"
+PLUGINS_ENV = "DANGJIAN_PLUGINS"
+DEFAULT_PLUGINS = ("dangjian.default_plugin",)
+
+
+@dataclass
+class PluginInfo:
+    """One loaded (or refused) plugin: its name, version and what it registered."""
+
+    name: str
+    version: str
+    module: str
+    registered: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    default: bool = False
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "version": self.version, "module": self.module,
+                "default": self.default, "registered": self.registered, "errors": self.errors}
+
+
+@dataclass(frozen=True)
+class LoadedScheme:
+    """A registered scheme with where it came from and its content hash."""
+
+    scheme: Scheme
+    plugin: str
+    path: str | None
+    hash: str
+
+
+def _dist_version(module: object) -> str:
+    top = getattr(module, "__name__", "").split(".")[0]
+    for dist in metadata.packages_distributions().get(top, []):
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return getattr(module, "__version__", "0")
+
+
+def _selected(names: str | None) -> set[str] | None:
+    if names is None:
+        return None
+    return {n.strip() for n in names.split(",") if n.strip()}
+
+
+def make_plugin_manager(
+    *,
+    entry_points: bool = True,
+    plugins: tuple[object, ...] | list[object] = (),
+    selected: str | None = None,
+) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """A fresh plugin manager: entry points (unless disabled), `plugins`, then the defaults.
+
+    `selected` (default: the `DANGJIAN_PLUGINS` environment variable) is a comma-separated list
+    of entry-point names to load; unset loads all, empty loads none. A plugin that fails to
+    import is refused with its error recorded; the others still load.
+    """
+    pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    pm.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+    wanted = _selected(selected if selected is not None else os.environ.get(PLUGINS_ENV))
+    if entry_points:
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if wanted is not None and ep.name not in wanted:
+                continue
+            version = ep.dist.version if ep.dist else "0"
+            try:
+                module = ep.load()
+                pm.register(module, name=ep.name)
+            except Exception as exc:  # a broken plugin must not take the others down
+                infos.append(PluginInfo(ep.name, version, ep.value,
+                                        errors=[f"无法加载：{type(exc).__name__}: {exc}"]))
+                continue
+            infos.append(PluginInfo(ep.name, version, ep.value))
+    for plugin in plugins:
+        name = getattr(plugin, "__name__", None) or type(plugin).__name__
+        pm.register(plugin, name=name)
+        infos.append(PluginInfo(name, _dist_version(plugin), name))
+    for module_name in DEFAULT_PLUGINS:
+        module = importlib.import_module(module_name)
+        pm.register(module, name="dangjian")
+        infos.append(PluginInfo("dangjian", _dist_version(module), module_name, default=True))
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        name = exc.plugin_name if hasattr(exc, "plugin_name") else "?"
+        plugin = pm.get_plugin(name)
+        if plugin is not None:
+            pm.unregister(plugin)
+        for info in infos:
+            if info.name == name:
+                info.errors.append(f"未知的钩子：{exc}")
+    return pm, infos
+
+
+class Catalog:
+    """Everything the loaded plugins registered, keyed by id, each with the plugin that gave it."""
+
+    def __init__(self, infos: list[PluginInfo]) -> None:
+        self.plugins = {info.name: info for info in infos}
+        self.org_types: dict[str, OrgType] = {}
+        self.methods: dict[str, Method] = {}
+        self.diagnostics: dict[str, DiagnosticMethod] = {}
+        self.document_checks: dict[str, DocumentCheck] = {}
+        self.batch_rules: dict[str, BatchRule] = {}
+        self.schemes: dict[str, LoadedScheme] = {}
+        self.owners: dict[tuple[str, str], str] = {}
+        self._plans: dict[str, Any] = {}
+
+    # -- registration ---------------------------------------------------------------------
+    def _record(self, plugin: str, kind: str, key: str) -> None:
+        owner = self.owners.get((kind, key))
+        if owner is not None:
+            raise DuplicateError(f"{kind} “{key}” 已由插件 {owner} 注册，插件 {plugin} 不能重复注册",
+                                 plugin=plugin)
+        self.owners[(kind, key)] = plugin
+        self.plugins[plugin].registered.setdefault(kind, []).append(key)
+
+    def _add(self, plugin: str, kind: str, store: dict, expected: type, item: Any) -> None:
+        if not isinstance(item, expected):
+            raise PluginError(f"register 需要 {expected.__name__}，收到 {type(item).__name__}",
+                              plugin=plugin)
+        key = getattr(item, "id", None) or item.name
+        self._record(plugin, kind, key)
+        store[key] = item
+
+    def add_scheme(self, plugin: str, item: Scheme | str | Path | Any) -> None:
+        path = None
+        if not isinstance(item, Scheme):
+            path = str(item)
+            item = load_scheme(item, plugin=plugin)
+        from .check import check_scheme
+
+        errors = [f for f in check_scheme(item, self) if f.level == "error"]
+        if errors:
+            raise SchemeError("；".join(f"{f.where}: {f.message}" for f in errors[:5]),
+                              plugin=plugin, scheme=item.id, file=path)
+        self._record(plugin, "scheme", item.id)
+        self.schemes[item.id] = LoadedScheme(item, plugin, path, scheme_hash(item))
+
+    def owner(self, kind: str, key: str) -> str | None:
+        return self.owners.get((kind, key))
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        return [(info.name, err) for info in self.plugins.values() for err in info.errors]
+
+    # -- lookup -----------------------------------------------------------------------------
+    def scheme(self, scheme_id: str) -> LoadedScheme:
+        try:
+            return self.schemes[scheme_id]
+        except KeyError:
+            known = "、".join(sorted(self.schemes)) or "无"
+            raise NotFound(f"未知的方案 {scheme_id}（已安装：{known}）", scheme=scheme_id) from None
+
+    def plan(self, scheme_id: str):
+        """The compiled plan of a scheme, compiled once per catalogue."""
+        plan = self._plans.get(scheme_id)
+        if plan is None:
+            from .engine import compile_scheme
+
+            plan = self._plans[scheme_id] = compile_scheme(self.scheme(scheme_id), self)
+        return plan
+
+    def versions(self, plugins: set[str]) -> dict[str, str]:
+        return {name: self.plugins[name].version for name in sorted(plugins) if name in self.plugins}
+
+
+_KINDS: list[tuple[str, str, str, type]] = [
+    ("register_org_types", "org_type", "org_types", OrgType),
+    ("register_methods", "method", "methods", Method),
+    ("register_diagnostics", "diagnostic", "diagnostics", DiagnosticMethod),
+    ("register_document_checks", "document_check", "document_checks", DocumentCheck),
+    ("register_batch_rules", "batch_rule", "batch_rules", BatchRule),
+]
+
+
+def _call_each(pm: pluggy.PluginManager, hook_name: str, catalog: Catalog,
+               add: Callable[[str, Any], None]) -> None:
+    """Call one registration hook plugin by plugin, so each item is recorded with its plugin
+    and one plugin's faults are contained and reported under its name."""
+    hook = getattr(pm.hook, hook_name)
+    for impl in reversed(hook.get_hookimpls()):
+        plugin = impl.plugin_name
+
+        def register(item: Any, _plugin: str = plugin) -> None:
+            try:
+                add(_plugin, item)
+            except DangjianError as exc:
+                exc.plugin = exc.plugin or _plugin
+                catalog.plugins[_plugin].errors.append(str(exc))
+
+        try:
+            impl.function(**{name: register for name in impl.argnames})
+        except Exception as exc:
+            catalog.plugins[plugin].errors.append(f"{hook_name} 出错：{type(exc).__name__}: {exc}")
+
+
+def build_catalog(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> Catalog:
+    """Ask every plugin what it registers; schemes last, so they can use any plugin's methods."""
+    catalog = Catalog(infos)
+    for hook_name, kind, attr, expected in _KINDS:
+        store = getattr(catalog, attr)
+        _call_each(pm, hook_name, catalog,
+                   lambda plugin, item, k=kind, s=store, e=expected: catalog._add(plugin, k, s, e, item))
+    _call_each(pm, "register_schemes", catalog, catalog.add_scheme)
+    return catalog
+
+
+def load_catalog(*, plugins: tuple[object, ...] | list[object] = (), entry_points: bool = True,
+                 selected: str | None = None) -> Catalog:
+    """The catalogue of installed plugins (plus any plugin objects given), freshly built."""
+    pm, infos = make_plugin_manager(entry_points=entry_points, plugins=plugins, selected=selected)
+    return build_catalog(pm, infos)

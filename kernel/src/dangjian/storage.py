@@ -1,0 +1,264 @@
+"""SQLite storage of runs: tables `runs`, `results`, `lines`, `rejects`, written atomically.
+
+A run is written in one transaction, so an interrupted batch leaves nothing behind. The
+database is opened with sqlite-utils plugins disabled, in WAL mode for concurrent readers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .errors import NotFound
+from .models import Line, Reject, Result
+
+_encode = msgspec.json.Encoder(decimal_format="number").encode
+_decode_result = msgspec.json.Decoder(Result).decode
+_decode_lines = msgspec.json.Decoder(list[Line]).decode
+CHUNK = 2000
+
+
+def _m001_initial(db) -> None:
+    db["runs"].create({
+        "id": int, "scheme_id": str, "scheme_version": str, "scheme_hash": str,
+        "plugin_versions": str, "input_digest": str, "sources": str, "started_at": str,
+        "finished_at": str, "read": int, "scored": int, "rejected": int, "workers": int,
+        "grades": str, "note": str,
+    }, pk="id", if_not_exists=True)
+    db["results"].create({
+        "run_id": int, "seq": int, "org_id": str, "org_name": str, "org_type": str,
+        "total": float, "grade": str, "payload": str,
+    }, pk=("run_id", "seq"), foreign_keys=[("run_id", "runs", "id")], if_not_exists=True)
+    db["lines"].create({"run_id": int, "seq": int, "org_id": str, "payload": str},
+                       pk=("run_id", "seq"), foreign_keys=[("run_id", "runs", "id")],
+                       if_not_exists=True)
+    db["rejects"].create({
+        "run_id": int, "row": int, "source": str, "org_id": str, "field": str, "reason": str,
+    }, foreign_keys=[("run_id", "runs", "id")], if_not_exists=True)
+    db["results"].create_index(["run_id", "org_id"], if_not_exists=True)
+    db["results"].create_index(["run_id", "grade"], if_not_exists=True)
+    db["rejects"].create_index(["run_id"], if_not_exists=True)
+
+
+MIGRATIONS: list[Callable] = [_m001_initial]
+
+
+def migrate(db) -> None:
+    """Run every migration not yet applied, each recorded by name in `_migrations`."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    for migration in MIGRATIONS:
+        name = migration.__name__.lstrip("_")
+        if name in done:
+            continue
+        with db.atomic():
+            migration(db)
+            db["_migrations"].insert({"name": name, "applied_at": _now()})
+
+
+def _now() -> str:
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class RunMeta:
+    """What identifies a run besides its results: scheme, plugins, inputs."""
+
+    scheme_id: str
+    scheme_version: str
+    scheme_hash: str
+    plugin_versions: dict[str, str]
+    input_digest: str = ""
+    sources: list[str] = field(default_factory=list)
+    workers: int = 1
+    note: str = ""
+
+
+@dataclass
+class RunSummary:
+    run_id: int | None
+    read: int = 0
+    scored: int = 0
+    rejected: int = 0
+    grades: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"run_id": self.run_id, "read": self.read, "scored": self.scored,
+                "rejected": self.rejected, "grades": self.grades}
+
+
+def tally(items: Iterable[Result | Reject], summary: RunSummary) -> Iterator[Result | Reject]:
+    """Count results, rejects and grades as they pass."""
+    for item in items:
+        summary.read += 1
+        if isinstance(item, Reject):
+            summary.rejected += 1
+        else:
+            summary.scored += 1
+            summary.grades[item.grade] = summary.grades.get(item.grade, 0) + 1
+        yield item
+
+
+class Store:
+    """The run database. One `Store` per process; opened once, migrated on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        import sqlite_utils
+
+        self.path = str(path)
+        self.db = sqlite_utils.Database(self.path, execute_plugins=False)
+        self.db.conn.execute("PRAGMA busy_timeout = 30000")
+        if self.path != ":memory:":
+            self.db.conn.execute("PRAGMA journal_mode = WAL")
+        self.db.conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ------------------------------------------------------------------------------
+    def write_run(self, meta: RunMeta, items: Iterable[Result | Reject]) -> RunSummary:
+        """Store a whole run in one transaction; nothing is visible until it commits."""
+        conn = self.db.conn
+        summary = RunSummary(run_id=None)
+        started = _now()
+        with self.db.atomic():
+            cursor = conn.execute(
+                "INSERT INTO runs (scheme_id, scheme_version, scheme_hash, plugin_versions,"
+                " input_digest, sources, started_at, workers, note, read, scored, rejected)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+                (meta.scheme_id, meta.scheme_version, meta.scheme_hash,
+                 _encode(meta.plugin_versions).decode(), meta.input_digest,
+                 _encode(meta.sources).decode(), started, meta.workers, meta.note))
+            run_id = cursor.lastrowid
+            summary.run_id = run_id
+            results: list[tuple] = []
+            lines: list[tuple] = []
+            rejects: list[tuple] = []
+            seq = 0
+            for item in tally(items, summary):
+                if isinstance(item, Reject):
+                    rejects.append((run_id, item.row, item.source, item.org_id, item.field,
+                                    item.reason))
+                else:
+                    seq += 1
+                    results.append((run_id, seq, item.org_id, item.org_name, item.org_type,
+                                    float(item.total), item.grade,
+                                    _encode(msgspec.structs.replace(item, lines=[])).decode()))
+                    lines.append((run_id, seq, item.org_id, _encode(item.lines).decode()))
+                if len(results) >= CHUNK or len(rejects) >= CHUNK:
+                    self._flush(results, lines, rejects)
+            self._flush(results, lines, rejects)
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, read = ?, scored = ?, rejected = ?, grades = ?"
+                " WHERE id = ?",
+                (_now(), summary.read, summary.scored, summary.rejected,
+                 _encode(summary.grades).decode(), run_id))
+        return summary
+
+    def _flush(self, results: list, lines: list, rejects: list) -> None:
+        conn = self.db.conn
+        if results:
+            conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", results)
+            conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", lines)
+        if rejects:
+            conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)", rejects)
+        results.clear()
+        lines.clear()
+        rejects.clear()
+
+    # -- reading ------------------------------------------------------------------------------
+    def _run_row(self, row: dict) -> dict:
+        row = dict(row)
+        for key in ("plugin_versions", "sources", "grades"):
+            row[key] = msgspec.json.decode(row[key]) if row.get(key) else {}
+        return row
+
+    def runs(self, *, limit: int = 50, offset: int = 0) -> list[dict]:
+        rows = self.db.query("SELECT * FROM runs WHERE finished_at IS NOT NULL"
+                             " ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
+        return [self._run_row(row) for row in rows]
+
+    def run(self, run_id: int) -> dict:
+        rows = list(self.db.query("SELECT * FROM runs WHERE id = ? AND finished_at IS NOT NULL",
+                                  [run_id]))
+        if not rows:
+            raise NotFound(f"没有编号为 {run_id} 的评分批次")
+        return self._run_row(rows[0])
+
+    def latest_run_id(self) -> int:
+        rows = list(self.db.query("SELECT max(id) AS id FROM runs WHERE finished_at IS NOT NULL"))
+        if not rows or rows[0]["id"] is None:
+            raise NotFound("数据库中还没有评分批次")
+        return rows[0]["id"]
+
+    def count_results(self, run_id: int, *, grade: str | None = None,
+                      org_type: str | None = None) -> int:
+        where, params = self._filters(run_id, grade, org_type)
+        return next(self.db.query(f"SELECT count(*) AS n FROM results WHERE {where}", params))["n"]
+
+    @staticmethod
+    def _filters(run_id: int, grade: str | None, org_type: str | None) -> tuple[str, list]:
+        clauses, params = ["run_id = ?"], [run_id]
+        if grade is not None:
+            clauses.append("grade = ?")
+            params.append(grade)
+        if org_type is not None:
+            clauses.append("org_type = ?")
+            params.append(org_type)
+        return " AND ".join(clauses), params
+
+    def results(self, run_id: int, *, grade: str | None = None, org_type: str | None = None,
+                limit: int | None = None, offset: int = 0,
+                with_lines: bool = False) -> Iterator[Result]:
+        """Stored results of a run in input order, filtered and paged with bound parameters."""
+        self.run(run_id)
+        where, params = self._filters(run_id, grade, org_type)
+        sql = f"SELECT r.seq, r.payload, l.payload AS lines FROM results r" \
+              f" LEFT JOIN lines l ON l.run_id = r.run_id AND l.seq = r.seq" \
+              f" WHERE r.{where.replace(' AND ', ' AND r.')} ORDER BY r.seq"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        for row in self.db.query(sql, params):
+            yield self._result(row, with_lines)
+
+    def _result(self, row: dict, with_lines: bool) -> Result:
+        result = _decode_result(row["payload"])
+        if with_lines and row.get("lines"):
+            result = msgspec.structs.replace(result, lines=_decode_lines(row["lines"]))
+        return result
+
+    def result(self, run_id: int, org_id: str) -> Result:
+        self.run(run_id)
+        rows = list(self.db.query(
+            "SELECT r.payload, l.payload AS lines FROM results r JOIN lines l"
+            " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? AND r.org_id = ?"
+            " ORDER BY r.seq LIMIT 1", [run_id, org_id]))
+        if not rows:
+            raise NotFound(f"批次 {run_id} 中没有组织 {org_id} 的结果")
+        return self._result(rows[0], True)
+
+    def rejects(self, run_id: int) -> list[Reject]:
+        self.run(run_id)
+        return [Reject(row=r["row"], reason=r["reason"], field=r["field"], source=r["source"],
+                       org_id=r["org_id"])
+                for r in self.db.query("SELECT * FROM rejects WHERE run_id = ? ORDER BY rowid",
+                                       [run_id])]
+
+    def stored_bytes(self, run_id: int) -> Iterator[Any]:
+        """The stored result rows exactly as written: for determinism checks."""
+        yield from self.db.query(
+            "SELECT r.payload, l.payload AS lines FROM results r JOIN lines l"
+            " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? ORDER BY r.seq",
+            [run_id])
+
+
+def encode_result(result: Result) -> bytes:
+    """A result as JSON, decimals as numbers: the one encoding every door uses."""
+    return _encode(result)

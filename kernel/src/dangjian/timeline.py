@@ -1,0 +1,48 @@
+"""Checking submission dates against a scheme's timeline (`[[deadlines]]`)."""
+
+from __future__ import annotations
+
+import datetime
+
+import msgspec
+
+from .scheme import Deadline
+
+
+class TimelineItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    rule: str
+    submitted: datetime.date | None
+    ok: bool
+    message: str
+
+
+def describe(deadline: Deadline) -> str:
+    parts = []
+    if deadline.after is not None:
+        parts.append(f"{deadline.after.month}月{deadline.after.day}日后")
+    if deadline.on_or_before is not None:
+        parts.append(f"{deadline.on_or_before.month}月{deadline.on_or_before.day}日前（含当日）")
+    return "，".join(parts)
+
+
+def check_timeline(deadlines: list[Deadline],
+                   submitted: dict[str, datetime.date | None]) -> list[TimelineItem]:
+    """One item per deadline: on time, too early, late, or not submitted."""
+    items = []
+    for d in deadlines:
+        date = submitted.get(d.id)
+        rule = describe(d)
+        if date is None:
+            ok, message = False, f"{d.title}：未提交（要求{rule}）"
+        elif d.after is not None and date <= d.after:
+            ok, message = False, f"{d.title}：{date.isoformat()}过早，要求{rule}"
+        elif d.on_or_before is not None and date > d.on_or_before:
+            late = (date - d.on_or_before).days
+            ok, message = False, f"{d.title}：{date.isoformat()}提交，逾期{late}天（要求{rule}）"
+        else:
+            ok, message = True, f"{d.title}：{date.isoformat()}，按时（要求{rule}）"
+        items.append(TimelineItem(id=d.id, title=d.title, rule=rule, submitted=date, ok=ok,
+                                  message=message))
+    return items

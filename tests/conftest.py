@@ -1,0 +1,22 @@
+"""Shared fixtures: a catalogue of the installed plugins and helpers to build evaluations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from dangjian import Evaluation, load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+def evaluation(org_id: str = "o1", org_type: str = "branch", activities=(), **inputs) -> Evaluation:
+    return msgspec.convert({"org_id": org_id, "org": {"name": f"组织{org_id}", "type": org_type},
+                            "inputs": inputs, "activities": list(activities)}, Evaluation)
