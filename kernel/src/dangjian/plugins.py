@@ -54,8 +54,9 @@ class LoadedScheme:
 
 
 def _dist_version(module: object) -> str:
-    top = getattr(module, "__name__", "").split(".")[0]
-    for dist in metadata.packages_distributions().get(top, []):
+    top = (getattr(module, "__module__", None) or getattr(module, "__name__", "")).split(".")[0]
+    candidates = [*metadata.packages_distributions().get(top, []), top.replace("_", "-")]
+    for dist in candidates:
         try:
             return metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -106,16 +107,16 @@ def make_plugin_manager(
         module = importlib.import_module(module_name)
         pm.register(module, name="dangjian")
         infos.append(PluginInfo("dangjian", _dist_version(module), module_name, default=True))
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        name = exc.plugin_name if hasattr(exc, "plugin_name") else "?"
-        plugin = pm.get_plugin(name)
-        if plugin is not None:
-            pm.unregister(plugin)
-        for info in infos:
-            if info.name == name:
-                info.errors.append(f"未知的钩子：{exc}")
+    while True:
+        try:
+            pm.check_pending()
+            break
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin) or "?"
+            pm.unregister(exc.plugin)
+            for info in infos:
+                if info.name == name:
+                    info.errors.append(f"实现了不存在的钩子，已停用：{exc}")
     return pm, infos
 
 
@@ -205,8 +206,11 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str, catalog: Catalog,
                add: Callable[[str, Any], None]) -> None:
     """Call one registration hook plugin by plugin, so each item is recorded with its plugin
     and one plugin's faults are contained and reported under its name."""
-    hook = getattr(pm.hook, hook_name)
-    for impl in reversed(hook.get_hookimpls()):
+    impls = getattr(pm.hook, hook_name).get_hookimpls()
+    # The kernel's defaults first, then plugins in load order: the first to claim an id keeps it.
+    ordered = [i for i in impls if i.plugin_name == "dangjian"] + [
+        i for i in impls if i.plugin_name != "dangjian"]
+    for impl in ordered:
         plugin = impl.plugin_name
 
         def register(item: Any, _plugin: str = plugin) -> None:

@@ -13,7 +13,8 @@ from .params import Params
 def compile_number(spec: MethodSpec):
     p = Params(spec, "number", {"scale"})
     name = p.require_input()
-    scale = p.decimal("scale", spec.max)
+    declared = next((i.max for i in spec.scheme.inputs if i.name == name), None)
+    scale = p.decimal("scale", declared if declared is not None else spec.max)
     top = spec.max
 
     def score(ctx: EvalContext) -> Outcome:
@@ -97,8 +98,9 @@ METHODS = [
         name="number",
         title="直接评分",
         compile=compile_number,
-        doc="一个数字输入按满分折算：得分 = 输入 ÷ scale × 满分（scale 默认等于满分）。",
-        params={"scale": "输入的满分，默认等于本项满分"},
+        doc="一个数字输入按满分折算：得分 = 输入 ÷ scale × 满分（scale 默认为输入声明的上限 max，"
+        "未声明时等于本项满分）。",
+        params={"scale": "输入的满分，默认为输入声明的 max，否则为本项满分"},
     ),
     Method(
         name="rating",
