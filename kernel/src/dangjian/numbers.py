@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 
 ZERO = Decimal(0)
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
@@ -42,6 +43,7 @@ def round_total(value: Decimal, places: int, mode: str) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=_MODES[mode])
 
 
+@lru_cache(maxsize=8192)
 def fmt(value: Decimal | None) -> str:
     """Points for a sentence: at most two decimals, no trailing zeros (8.33, 90.5, 10)."""
     if value is None:
