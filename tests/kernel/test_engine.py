@@ -161,3 +161,13 @@ def test_score_many_turns_failures_into_rejects_and_keeps_going(weighted):
     out = list(weighted.score_many(rows))
     assert [type(o).__name__ for o in out] == ["Result", "Reject", "Result"]
     assert out[1].row == 2 and out[1].org_id == "b"
+
+
+def test_a_single_number_for_a_list_input_counts_as_one_rater(weighted):
+    assert weighted.score(evaluation(onsite=95, superior=80)).total == Decimal("90.50")
+
+
+def test_list_input_written_in_one_cell_is_split_on_chinese_and_ascii_separators(weighted):
+    # mean(90, 好=95, 85, 较好=85) = 88.75 → 0.7 × 88.75 + 0.3 × 80 = 86.125 → 86.13
+    result = weighted.score(evaluation(onsite="90；好、85,较好", superior="80"))
+    assert result.total == Decimal("86.13")

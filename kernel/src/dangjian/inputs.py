@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from .errors import EvaluationRejected
@@ -79,44 +79,70 @@ def _choice(spec: InputSpec, value: Any) -> str:
     return text
 
 
-def _list_item(spec: InputSpec, position: int, item: Any) -> Decimal | str:
-    if isinstance(item, str):
-        item = item.strip()
-        if spec.items != "label":
-            try:
-                return _number(spec, item)
-            except EvaluationRejected:
-                if spec.items == "number":
-                    raise _fail(spec, f"第{position}项“{item}”不是数字") from None
-        if spec.choices and item not in spec.choices:
-            raise _fail(spec, f"第{position}项“{item}”不是 {' / '.join(spec.choices)} 之一")
-        return item
-    if spec.items == "label":
-        raise _fail(spec, f"第{position}项应为标签，实为{item}")
-    try:
-        number = to_decimal(item)
-    except ValueError as exc:
-        raise _fail(spec, f"第{position}项应为数字：{exc}") from None
-    if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-        raise _fail(spec, f"第{position}项{fmt(number)}超出{fmt(spec.min)}—{fmt(spec.max)}")
-    return number
+def _item_converter(spec: InputSpec) -> Callable[[int, Any], Decimal | str]:
+    """One list item: a label from `choices`, or a number within min..max (fast paths first)."""
+    labels = frozenset(spec.choices)
+    low, high = spec.min, spec.max
+    numbers_allowed = spec.items != "label"
+    labels_allowed = spec.items != "number"
+
+    def number_in_range(position: int, number: Decimal) -> Decimal:
+        if not number.is_finite():
+            raise _fail(spec, f"第{position}项不是有限数字")
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise _fail(spec, f"第{position}项{fmt(number)}超出{fmt(low)}—{fmt(high)}")
+        return number
+
+    def convert(position: int, item: Any) -> Decimal | str:
+        kind = type(item)
+        if kind is str:
+            text = item.strip()
+            if text in labels:
+                return text
+            if numbers_allowed:
+                try:
+                    return number_in_range(position, Decimal(text))
+                except InvalidOperation:
+                    pass
+            if labels_allowed and not labels:
+                return text
+            expected = " / ".join(spec.choices) if labels_allowed else "数字"
+            raise _fail(spec, f"第{position}项“{text}”不是有效值（应为 {expected}）")
+        if not numbers_allowed:
+            raise _fail(spec, f"第{position}项应为标签，实为{item}")
+        if kind is int:
+            return number_in_range(position, Decimal(item))
+        try:
+            return number_in_range(position, to_decimal(item))
+        except ValueError as exc:
+            raise _fail(spec, f"第{position}项应为数字：{exc}") from None
+
+    return convert
 
 
-def _list(spec: InputSpec, value: Any) -> list | dict:
-    if isinstance(value, dict):
-        counts = {}
-        for label, count in value.items():
-            if spec.choices and label not in spec.choices:
-                raise _fail(spec, f"票数表中“{label}”不是 {' / '.join(spec.choices)} 之一")
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                raise _fail(spec, f"票数表中“{label}”的票数应为非负整数")
-            counts[label] = count
-        return counts
-    if isinstance(value, str):
-        value = [part for part in _SPLIT.split(value.strip()) if part]
-    if not isinstance(value, list):
-        raise _fail(spec, f"应为列表，实为{type(value).__name__}")
-    return [_list_item(spec, i, item) for i, item in enumerate(value, 1)]
+def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
+    item = _item_converter(spec)
+    labels = frozenset(spec.choices)
+
+    def convert(spec: InputSpec, value: Any) -> list | dict:
+        if isinstance(value, dict):
+            counts = {}
+            for label, count in value.items():
+                if labels and label not in labels:
+                    raise _fail(spec, f"票数表中“{label}”不是 {' / '.join(spec.choices)} 之一")
+                if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                    raise _fail(spec, f"票数表中“{label}”的票数应为非负整数")
+                counts[label] = count
+            return counts
+        if isinstance(value, str):
+            value = [part for part in _SPLIT.split(value.strip()) if part]
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            raise _fail(spec, f"应为列表，实为{type(value).__name__}")
+        return [item(i, v) for i, v in enumerate(value, 1)]
+
+    return convert
 
 
 _CONVERTERS: dict[str, Callable[[InputSpec, Any], Any]] = {
@@ -126,7 +152,6 @@ _CONVERTERS: dict[str, Callable[[InputSpec, Any], Any]] = {
     "text": _text,
     "date": _date,
     "choice": _choice,
-    "list": _list,
 }
 
 
@@ -136,7 +161,8 @@ class InputChecker:
     def __init__(self, specs: list[InputSpec]) -> None:
         self.specs = {spec.name: spec for spec in specs}
         self.by_title = {spec.title: spec.name for spec in specs}
-        self._steps = [(spec.name, spec, _CONVERTERS[spec.type]) for spec in specs]
+        self._steps = [(spec.name, spec, _list_converter(spec) if spec.type == "list"
+                        else _CONVERTERS[spec.type]) for spec in specs]
 
     def __call__(self, raw: dict[str, Any]) -> dict[str, Any]:
         unknown = [key for key in raw if key not in self.specs]
