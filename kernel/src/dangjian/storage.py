@@ -16,6 +16,7 @@ import msgspec
 
 from .errors import NotFound
 from .models import Line, Reject, Result
+from .pipeline import Encoded, split_result
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _decode_result = msgspec.json.Decoder(Result).decode
@@ -92,7 +93,8 @@ class RunSummary:
                 "rejected": self.rejected, "grades": self.grades}
 
 
-def tally(items: Iterable[Result | Reject], summary: RunSummary) -> Iterator[Result | Reject]:
+def tally(items: Iterable[Result | Encoded | Reject],
+          summary: RunSummary) -> Iterator[Result | Encoded | Reject]:
     """Count results, rejects and grades as they pass."""
     for item in items:
         summary.read += 1
@@ -122,7 +124,7 @@ class Store:
         self.db.close()
 
     # -- writing ------------------------------------------------------------------------------
-    def write_run(self, meta: RunMeta, items: Iterable[Result | Reject]) -> RunSummary:
+    def write_run(self, meta: RunMeta, items: Iterable[Result | Encoded | Reject]) -> RunSummary:
         """Store a whole run in one transaction; nothing is visible until it commits."""
         conn = self.db.conn
         summary = RunSummary(run_id=None)
@@ -147,10 +149,10 @@ class Store:
                                     item.reason))
                 else:
                     seq += 1
-                    results.append((run_id, seq, item.org_id, item.org_name, item.org_type,
-                                    float(item.total), item.grade,
-                                    _encode(msgspec.structs.replace(item, lines=[])).decode()))
-                    lines.append((run_id, seq, item.org_id, _encode(item.lines).decode()))
+                    row = item if isinstance(item, Encoded) else split_result(item)
+                    results.append((run_id, seq, row.org_id, row.org_name, row.org_type,
+                                    row.total, row.grade, row.payload.decode()))
+                    lines.append((run_id, seq, row.org_id, row.lines.decode()))
                 if len(results) >= CHUNK or len(rejects) >= CHUNK:
                     self._flush(results, lines, rejects)
             self._flush(results, lines, rejects)

@@ -1,0 +1,48 @@
+"""The pipeline: encoded results equal the one encoding; two workers store what one stores."""
+
+from __future__ import annotations
+
+import msgspec
+
+from dangjian import load_catalog
+from dangjian.pipeline import Encoded, score_records, split_result
+from dangjian.runs import run_meta
+from dangjian.storage import Store, encode_result
+from tests.conftest import evaluation
+
+
+def jilin_lines(n: int) -> list[tuple[int, bytes]]:
+    grades = ["好", "较好", "一般", "差"]
+    lines = []
+    for i in range(n):
+        obj = {"org_id": f"o{i}", "org": {"name": f"第{i}支部", "type": "branch"},
+               "inputs": {"onsite": [60 + i % 41, grades[i % 4], 85], "superior": 50 + i % 51}}
+        if i % 17 == 0:
+            obj["inputs"]["onsite"] = []
+        if i % 23 == 0:
+            obj["inputs"]["integrity_problem"] = True
+        lines.append((i + 1, msgspec.json.encode(obj)))
+    lines.append((n + 1, b'{"org_id": "broken", '))
+    return lines
+
+
+def test_split_and_join_give_exactly_encode_result():
+    plan = load_catalog().plan("jilin-health-2019")
+    result = plan.score(evaluation(onsite=["好", 90, "一般"], superior=88, org_type="branch"))
+    assert split_result(result).json() == encode_result(result)
+
+
+def test_two_workers_store_byte_identical_results_to_one(tmp_path):
+    plan = load_catalog().plan("jilin-health-2019")
+    records = jilin_lines(5000)
+    one = list(score_records(plan, records, workers=1, source="a.jsonl", chunk_size=300))
+    two = list(score_records(plan, records, workers=2, source="a.jsonl", chunk_size=300))
+    assert one == two
+    assert len(one) == 5001
+    rejects = [item for item in one if not isinstance(item, Encoded)]
+    assert rejects[-1].row == 5001 and "不是有效的 JSON" in rejects[-1].reason
+    store = Store(tmp_path / "runs.db")
+    first = store.write_run(run_meta(plan), iter(one)).run_id
+    second = store.write_run(run_meta(plan, workers=2), iter(two)).run_id
+    assert list(store.stored_bytes(first)) == list(store.stored_bytes(second))
+    assert store.run(first)["read"] == 5001
