@@ -46,7 +46,20 @@ def _m001_initial(db) -> None:
     db["rejects"].create_index(["run_id"], if_not_exists=True)
 
 
-MIGRATIONS: list[Callable] = [_m001_initial]
+def _m002_tracked_flags(db) -> None:
+    """Flags (finding codes) followed per scheme and organization until cleared (`tracking`)."""
+    db["tracked_flags"].create({
+        "id": int, "scheme_id": str, "org_id": str, "org_name": str, "flag": str,
+        "severity": str, "message": str, "raised_run": int, "raised_on": str, "last_run": int,
+        "last_on": str, "cleared_run": int, "cleared_on": str, "cleared_by": str, "note": str,
+    }, pk="id", if_not_exists=True)
+    db["tracked_runs"].create({"scheme_id": str, "run_id": int, "run_on": str, "applied_at": str},
+                              pk=("scheme_id", "run_id"), if_not_exists=True)
+    db["tracked_flags"].create_index(["scheme_id", "org_id", "flag"], if_not_exists=True)
+    db["tracked_flags"].create_index(["scheme_id", "cleared_on"], if_not_exists=True)
+
+
+MIGRATIONS: list[Callable] = [_m001_initial, _m002_tracked_flags]
 
 
 def migrate(db) -> None:
