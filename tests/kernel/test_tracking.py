@@ -7,13 +7,20 @@ import sqlite3
 
 import msgspec
 import pytest
-
 from dangjian import DangjianError, NotFound, hookimpl, load_catalog
 from dangjian.runs import score_batch
 from dangjian.scheme import Scheme
 from dangjian.storage import Store
-from dangjian.tracking import (CLEARED_BY_HAND, CLEARED_BY_RUN, clear, flag_history, open_flags,
-                               tracked_flags_of, update_from_run)
+from dangjian.tracking import (
+    CLEARED_BY_HAND,
+    CLEARED_BY_RUN,
+    clear,
+    flag_history,
+    open_flags,
+    tracked_flags_of,
+    update_from_run,
+)
+
 from tests.conftest import evaluation
 
 SCHEME = """
