@@ -32,6 +32,16 @@ def _node_max(node: Criterion) -> Decimal | None:
     return sum(maxes, ZERO) if maxes else None
 
 
+def _named_inputs(params: dict, inputs: dict) -> set[str]:
+    """Inputs a method or diagnostic reads through its params (e.g. `people`, `attribute`)."""
+    found = set()
+    for value in params.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item in inputs:
+                found.add(item)
+    return found
+
+
 def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
     """Every finding for a scheme, errors first. Used at registration and by `dangjian check`."""
     found: list[CheckFinding] = []
@@ -180,6 +190,12 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
     for rule in scheme.batch_rules:
         if rule.method not in catalog.batch_rules:
             error(f"batch_rules.{rule.id}", f"未知的批次规则 {rule.method}")
+    for _, node in nodes:
+        used_inputs.update(_named_inputs(node.params, inputs))
+    for comp in scheme.components:
+        used_inputs.update(_named_inputs(comp.params, inputs))
+    for diag in scheme.diagnostics:
+        used_inputs.update(_named_inputs(diag.params, inputs))
     for name in inputs:
         if name not in used_inputs:
             warn(f"inputs.{name}", f"输入 {name} 未被任何评分项或条件使用")
