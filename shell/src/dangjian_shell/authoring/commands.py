@@ -12,7 +12,7 @@ import typer
 def _fail(message: str, code: int = 1) -> typer.Exit:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False).print(f"[bold red]错误：[/]{message}", markup=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]错误：[/]{message}", markup=True)
     return typer.Exit(code)
 
 

@@ -64,7 +64,7 @@ def plugin_name(raw: str) -> str:
         name = name[len("dangjian-"):]
     if not NAME.match(name):
         raise ScaffoldError(f"插件名“{raw}”不合适：请用小写英文字母、数字和连字符，以字母开头，"
-                            "如 anhui-organs-2024", field="NAME")
+                            "如 anhui-organs-2024")
     return name
 
 
