@@ -1,18 +1,80 @@
-"""The `dangjian` command."""
+"""The `dangjian` command: batch scoring, explanations, stored runs and the seed tools.
+
+Only Typer is imported at start; each command imports the kernel, rich and openpyxl when it
+runs, so `dangjian --help` stays fast and never imports the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="dangjian：党建考核规则与计分", no_args_is_help=True)
+from . import __version__
+from .commands import (catalog, coverage, deadlines, demo, explain, lint_report, runs, sample,
+                       score, template)
+from .guard import GuardedGroup
+
+HELP = """dangjian：党建考核的规则与计分。
+
+按各省、各年度的考核方案（插件）批量评分，逐条说明每一分，结果存入 SQLite。
+
+常用命令：
+
+  dangjian demo                                  用演示数据走一遍
+
+  dangjian schemes                               已安装的考核方案
+
+  dangjian template SCHEME --format xlsx         生成 Excel 评分表
+
+  dangjian score SCHEME 评分表.xlsx --out 结果.xlsx   评分
+
+  dangjian explain ORG_ID                        一个组织的得分说明
+"""
+
+app = typer.Typer(cls=GuardedGroup, help=HELP, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False, rich_markup_mode="rich")
 
 
-@app.command()
-def demo() -> None:
-    """演示：列出已安装的考核方案。"""
-    from dangjian import load_catalog
+def _version(value: bool) -> None:
+    if value:
+        from importlib import metadata
 
-    catalog = load_catalog()
-    for loaded in catalog.schemes.values():
-        typer.echo(f"{loaded.scheme.id}\t{loaded.scheme.title}\t（插件 {loaded.plugin}）")
+        try:
+            kernel = metadata.version("dangjian")
+        except metadata.PackageNotFoundError:
+            kernel = "?"
+        typer.echo(f"dangjian-shell {__version__}（内核 dangjian {kernel}）")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="显示版本并退出")] = False,
+) -> None:
+    """dangjian：党建考核的规则与计分。"""
+
+
+for module in (demo, catalog, template, score, explain, runs, sample, coverage, lint_report,
+               deadlines):
+    module.register(app)
+
+
+@app.command(help="启动 HTTP API（Litestar），与命令行使用同一内核和数据库。\n\n"
+             "示例：dangjian serve --port 8000 --db dangjian.db")
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+          db: Path = Path("dangjian.db")) -> None:
+    from dangjian_shell.serve import serve as run_server
+    run_server(host=host, port=port, workers=workers, db=str(db))
+
+
+if importlib.util.find_spec("dangjian_shell.authoring") is not None:
+    from .authoring import register as _register_authoring
+
+    _register_authoring(app)
 
 
 def main() -> None:

@@ -1,0 +1,187 @@
+"""One scoring run from files: read, score with the kernel's pipeline, write, store, count.
+
+Used by `score` and `demo`. The kernel scores and stores; this module only wires files to it
+and keeps what the summary must say (notes, rejects to show, duplicate organizations).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dangjian.models import Reject
+
+from . import schemes
+from .activities import ActivityIndex, read_activities
+from .orgs import read_orgs
+from .readers import digest
+from .sources import InputFile
+from .writers import RejectWriter, ResultColumns, ResultWriter, output_kind
+
+SHOW_REJECTS = 10
+
+
+@dataclass
+class BatchRequest:
+    scheme: str
+    inputs: list[Path]
+    out: Path | None = None
+    db: Path | None = None
+    rejects: Path | None = None
+    orgs: Path | None = None
+    activities: Path | None = None
+    workers: int = 1
+    note: str = ""
+    progress: bool = True
+
+
+@dataclass
+class BatchReport:
+    """What a finished run tells the user."""
+
+    summary: object
+    plan: object
+    catalog: object
+    request: BatchRequest
+    notes: list[str] = field(default_factory=list)
+    first_rejects: list[Reject] = field(default_factory=list)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    first_org: str | None = None
+    workers: int = 1
+
+    def to_dict(self) -> dict:
+        r = self.request
+        return {**self.summary.to_dict(), "scheme": self.plan.ref.id,
+                "scheme_version": self.plan.ref.version,
+                "db": str(r.db) if r.db else None, "out": str(r.out) if r.out else None,
+                "rejects_file": str(r.rejects) if r.rejects else None,
+                "workers": self.workers, "notes": self.notes,
+                "duplicates": self.duplicates}
+
+
+def run_batch(request: BatchRequest) -> BatchReport:
+    """Score every row of every input file; each ends up a result or a reject, never lost."""
+    from dangjian.pipeline import score_records
+    from dangjian.runs import run_meta
+    from dangjian.storage import RunSummary, Store, tally
+
+    for path in (request.out, request.rejects):
+        if path is not None:
+            output_kind(path)
+    catalog, loaded = schemes.load(request.scheme)
+    plan = catalog.plan(loaded.scheme.id)
+    activities: ActivityIndex | None = None
+    if request.activities is not None:
+        activities = read_activities(request.activities)
+    files = [InputFile(path, plan.scheme, activities) for path in request.inputs]
+    registry = None
+    if request.orgs is not None:
+        registry = {org.id: org for org in read_orgs(request.orgs)}
+
+    report = BatchReport(summary=RunSummary(run_id=None), plan=plan, catalog=catalog,
+                         request=request)
+    workers = max(1, request.workers)
+    if workers > 1 and not schemes.installed(loaded):
+        report.notes.append("方案文件未安装为插件，多进程无法重建，已改为单进程评分（结果相同）")
+        workers = 1
+    report.workers = workers
+    extra = [p for p in (request.orgs, request.activities) if p is not None]
+    meta = run_meta(plan, input_digest=digest([*request.inputs, *extra]),
+                    sources=[str(p) for p in request.inputs], workers=workers, note=request.note)
+
+    items = itertools.chain.from_iterable(
+        score_records(plan, f.records(), workers=workers, source=f.source, registry=registry)
+        for f in files)
+    columns = ResultColumns(plan.scheme, catalog)
+    out = ResultWriter(request.out, columns) if request.out is not None else None
+    rejects = RejectWriter(request.rejects) if request.rejects is not None else None
+    seen: dict[str, int] = {}
+
+    def sink(stream):
+        for item in stream:
+            if isinstance(item, Reject):
+                if rejects is not None:
+                    rejects.write(item)
+                if len(report.first_rejects) < SHOW_REJECTS:
+                    report.first_rejects.append(item)
+            else:
+                if out is not None:
+                    out.write(item)
+                seen[item.org_id] = seen.get(item.org_id, 0) + 1
+                if report.first_org is None:
+                    report.first_org = item.org_id
+            yield item
+
+    with _progress(request.progress) as advance:
+        stream = (advance(item) for item in sink(items))
+        try:
+            if request.db is not None:
+                store = Store(request.db)
+                try:
+                    report.summary = store.write_run(meta, stream)
+                finally:
+                    store.close()
+            else:
+                for _ in tally(stream, report.summary):
+                    pass
+        finally:
+            for writer in (out, rejects):
+                if writer is not None:
+                    writer.close()
+
+    for f in files:
+        report.notes.extend(f.notes)
+    if activities is not None:
+        report.notes.extend(_activity_notes(activities))
+    report.duplicates = {org: n for org, n in seen.items() if n > 1}
+    return report
+
+
+def _activity_notes(index: ActivityIndex) -> list[str]:
+    notes = [*index.notes, f"从 {index.path} 读入活动记录 {index.count} 条"]
+    unmatched = index.unmatched()
+    if unmatched:
+        shown = "、".join(unmatched[:10]) + ("等" if len(unmatched) > 10 else "")
+        notes.append(f"{len(unmatched)} 个组织有活动记录但不在评分输入中，未使用：{shown}")
+    for orphan in index.orphans[:10]:
+        notes.append(f"活动记录未使用：{orphan}")
+    if len(index.orphans) > 10:
+        notes.append(f"另有 {len(index.orphans) - 10} 条活动记录无法归属")
+    return notes
+
+
+class _progress:
+    """A progress bar on stderr while scoring, only when stderr is a terminal."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted
+        self._progress = None
+
+    def __enter__(self):
+        from .console import err
+
+        console = err()
+        if not (self.wanted and console.is_terminal):
+            return lambda item: item
+        from rich.progress import (MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                   TimeElapsedColumn)
+
+        self._progress = Progress(SpinnerColumn(), TextColumn("评分中"), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=console, transient=True)
+        self._progress.start()
+        task = self._progress.add_task("score", total=None)
+        count = itertools.count(1)
+        progress = self._progress
+
+        def advance(item):
+            n = next(count)
+            if n % 256 == 0:
+                progress.update(task, completed=n)
+            return item
+
+        return advance
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()

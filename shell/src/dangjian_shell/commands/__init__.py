@@ -1,0 +1,1 @@
+"""The `dangjian` commands, one group of related commands per module."""

@@ -1,0 +1,57 @@
+"""The command group that turns known errors into a Chinese message and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+DEBUG_ENV = "DANGJIAN_DEBUG"
+
+
+def describe_os_error(exc: OSError) -> str:
+    reason = {
+        FileNotFoundError: "文件或目录不存在",
+        PermissionError: "没有访问权限",
+        IsADirectoryError: "这是一个目录，不是文件",
+        NotADirectoryError: "路径中有一段不是目录",
+    }.get(type(exc), exc.strerror or str(exc))
+    where = exc.filename if exc.filename is not None else ""
+    return f"无法读写 {where}：{reason}" if where else f"无法读写文件：{reason}"
+
+
+class GuardedGroup(TyperGroup):
+    """Runs a command; `DangjianError`, `OSError` and SQLite errors end in one readable line
+    on stderr and a non-zero exit, never in a traceback (set DANGJIAN_DEBUG=1 to see one)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        from dangjian.errors import DangjianError
+
+        from .console import fail
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except DangjianError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(describe_os_error(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise fail(f"数据库出错：{exc}（文件是否为 dangjian 的评分数据库？）") from None
+        except KeyboardInterrupt:
+            raise fail("已中断", 130) from None
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            raise fail(f"内部错误 {type(exc).__name__}: {exc}（设置环境变量 {DEBUG_ENV}=1 可查看详情）",
+                       70) from None
+
+
+def exit_code(value: bool) -> None:
+    """End with exit code 1 when `value` is true (findings that must block)."""
+    if value:
+        raise typer.Exit(1)

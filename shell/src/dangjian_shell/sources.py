@@ -1,0 +1,103 @@
+"""Input files as records for the kernel: `(row, raw)` pairs, raw being a JSONL line (bytes), an
+Evaluation or a Reject. Every non-blank row or line becomes exactly one record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dangjian.models import Evaluation, Reject
+from dangjian.records import ORG_COLUMNS, RowReader, decode_evaluation
+
+from .activities import ActivityIndex
+from .readers import Table, bad_bytes, find_header, is_blank, kind_of
+
+_BOM = b"\xef\xbb\xbf"
+ORG_ID_NAMES = set(ORG_COLUMNS["org_id"])
+BAD_BYTES_REASON = ("本行含有无法识别的字符：文件既不是 UTF-8 也不是 GB18030 编码"
+                    "（请在 Excel 中另存为“CSV UTF-8”或 .xlsx）")
+
+
+@dataclass
+class InputFile:
+    """One evaluation file given to `score`, with the notes its reading produced."""
+
+    path: Path
+    scheme: Any
+    activities: ActivityIndex | None = None
+    kind: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.kind = kind_of(self.path)
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+    def records(self) -> Iterator[tuple[int, Any]]:
+        if self.kind == "jsonl":
+            return self._jsonl()
+        return self._table()
+
+    # -- JSONL ---------------------------------------------------------------------------
+    def _jsonl(self) -> Iterator[tuple[int, Any]]:
+        with open(self.path, "rb") as f:
+            for number, line in enumerate(f, 1):
+                if number == 1 and line.startswith(_BOM):
+                    line = line[len(_BOM):]
+                if not line.strip():
+                    continue
+                if self.activities is None:
+                    yield number, line
+                    continue
+                item = decode_evaluation(line, row=number, source=self.source)
+                yield number, self._merge(item, number)
+
+    # -- CSV / XLSX ----------------------------------------------------------------------
+    def _table(self) -> Iterator[tuple[int, Any]]:
+        table = Table(self.path, self.kind)
+        rows = table.rows()
+        header_row, header, pending = find_header(rows, ORG_ID_NAMES)
+        self.notes.extend(table.notes)
+        if header_row > 1:
+            self.notes.append(f"{self.path}：表头在第 {header_row} 行，前面的标题行未计入")
+        reader = RowReader(self.scheme, [str(c) if c is not None else "" for c in header],
+                           source=self.source)
+        if reader.unknown:
+            self.notes.append(f"{self.path}：以下列不属于本方案，已忽略：{'、'.join(reader.unknown)}")
+        text_columns = self._text_columns(reader)
+
+        def all_rows():
+            yield from pending
+            yield from rows
+
+        for number, cells in all_rows():
+            if is_blank(cells):
+                continue
+            if bad_bytes(cells):
+                yield number, Reject(row=number, source=self.source, reason=BAD_BYTES_REASON)
+                continue
+            if reader.missing_org_id():
+                yield number, Reject(row=number, source=self.source, field="org_id",
+                                     reason="表头中没有组织编号列（org_id 或 组织编号），"
+                                     "无法确定本行属于哪个组织")
+                continue
+            for i in text_columns:
+                if i < len(cells) and isinstance(cells[i], (int, float)) \
+                        and not isinstance(cells[i], bool):
+                    cells[i] = str(cells[i])
+            yield number, self._merge(reader.evaluation(list(cells), row=number), number)
+
+    def _text_columns(self, reader: RowReader) -> list[int]:
+        """Columns whose values are text even when Excel stored a number (2019 → "2019")."""
+        text_keys = {spec.name for spec in self.scheme.inputs
+                     if spec.type in ("text", "choice")}
+        return [i for i, key in enumerate(reader.keys) if key in text_keys]
+
+    def _merge(self, item: Evaluation | Reject, number: int) -> Evaluation | Reject:
+        if isinstance(item, Reject) or self.activities is None:
+            return item
+        return self.activities.merge(item, row=number, source=self.source)

@@ -1,0 +1,15 @@
+"""Opening the run database for reading: a missing file is an error, not a new empty database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dangjian.errors import NotFound
+
+
+def open_store(db: Path):
+    from dangjian.storage import Store
+
+    if not db.is_file():
+        raise NotFound(f"评分数据库 {db} 不存在（先用 dangjian score 评分，或用 --db 指定数据库）")
+    return Store(db)
