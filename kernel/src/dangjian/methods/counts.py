@@ -93,12 +93,13 @@ def compile_ratio(spec: MethodSpec):
             used = {numerator: num, denominator: den}
             if not den:
                 return Outcome(ZERO, f"{spec.title}：缺少分母（{denominator}），得0分", used)
-            ratio = (num or ZERO) / den
+            ratio = to_decimal(num or 0) / to_decimal(den)
         else:
             value = ctx.inputs.get(field)
             used = {field: value}
             if value is None:
                 return Outcome(ZERO, f"{spec.title}：未填报，得0分（满分{fmt(top)}分）", used)
+            value = to_decimal(value)
             ratio = value / 100 if percent else value
         if thresholds:
             points = next((pts for bound, pts in thresholds if ratio >= bound), ZERO)
