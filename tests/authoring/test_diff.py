@@ -64,3 +64,10 @@ def test_readable_tree_and_json():
 def test_a_scheme_against_itself_has_no_changes():
     diff = diff_schemes(OLD, OLD)
     assert diff.empty and diff.text().endswith("规则没有变化")
+
+
+def test_the_tree_shown_in_the_versioning_docs_is_the_real_output():
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "versioning.md").read_text(encoding="utf-8")
+    assert diff_schemes(OLD, NEW).text() + "\n" in doc
