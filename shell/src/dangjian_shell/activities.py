@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-
 from dangjian.models import Activity, Evaluation, Reject
 
 from .readers import Table, bad_bytes, find_header, is_blank, kind_of, text_lines
@@ -139,7 +138,7 @@ def _table_rows(path: Path, kind: str, index: ActivityIndex) -> Iterator[tuple[i
     table = Table(path, kind)
     rows = table.rows()
     names = {name: key for key, options in COLUMNS.items() for name in options}
-    header_row, header, pending = find_header(rows, set(COLUMNS["org_id"]))
+    _header_row, header, pending = find_header(rows, set(COLUMNS["org_id"]))
     index.notes.extend(table.notes)
     keys = [names.get(str(c).strip().lstrip("\ufeff")) if c is not None else None
             for c in header]

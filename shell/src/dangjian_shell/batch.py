@@ -164,8 +164,13 @@ class _progress:
         console = err()
         if not (self.wanted and console.is_terminal):
             return lambda item: item
-        from rich.progress import (MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                   TimeElapsedColumn)
+        from rich.progress import (
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._progress = Progress(SpinnerColumn(), TextColumn("评分中"), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=console, transient=True)

@@ -6,15 +6,24 @@ runs, so `dangjian --help` stays fast and never imports the HTTP stack.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import __version__
-from .commands import (catalog, coverage, deadlines, demo, explain, lint_report, runs, sample,
-                       score, template)
+from . import __version__, authoring
+from .commands import (
+    catalog,
+    coverage,
+    deadlines,
+    demo,
+    explain,
+    lint_report,
+    runs,
+    sample,
+    score,
+    template,
+)
 from .guard import GuardedGroup
 
 HELP = """dangjian：党建考核的规则与计分。
@@ -71,10 +80,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     run_server(host=host, port=port, workers=workers, db=str(db))
 
 
-if importlib.util.find_spec("dangjian_shell.authoring") is not None:
-    from .authoring import register as _register_authoring
-
-    _register_authoring(app)
+authoring.register(app)
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-
 from dangjian.errors import InputFileError
 from dangjian.models import Organization
 from dangjian.records import explain_validation

@@ -132,8 +132,7 @@ class Table:
                               "无法识别的行已拒绝")
         reader = csv.reader(text_lines(self.path, self.encoding))
         try:
-            for number, cells in enumerate(reader, 1):
-                yield number, cells
+            yield from enumerate(reader, 1)
         except csv.Error as exc:
             raise InputFileError(f"CSV 格式有误：{exc}", file=str(self.path),
                                  row=reader.line_num) from None

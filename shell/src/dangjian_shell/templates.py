@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-
 from dangjian.records import table_columns
 
 from .activities import COLUMNS as ACTIVITY_COLUMNS

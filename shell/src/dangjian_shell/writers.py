@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-
 from dangjian.errors import InputFileError
 from dangjian.models import Reject, Result
 from dangjian.pipeline import Encoded
@@ -94,7 +93,8 @@ class _Table:
     def __init__(self, path: Path, kind: str, header: list[str], sheet: str) -> None:
         self.path, self.kind = path, kind
         if kind == "csv":
-            self._file = open(path, "w", encoding="utf-8-sig", newline="")
+            # Kept open across write() calls and closed by close(): a context manager cannot.
+            self._file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self._csv = csv.writer(self._file)
             self._csv.writerow(header)
         else:
@@ -142,7 +142,7 @@ class ResultWriter:
         self._table = None
         self._file = None
         if self.kind == "jsonl":
-            self._file = sys.stdout.buffer if str(path) == "-" else open(path, "wb")
+            self._file = sys.stdout.buffer if str(path) == "-" else open(path, "wb")  # noqa: SIM115
         else:
             self._table = _Table(Path(path), self.kind, columns.header(), "评分结果")
 
@@ -176,7 +176,7 @@ class RejectWriter:
         self._file = None
         self._table = None
         if self.kind == "jsonl":
-            self._file = sys.stdout.buffer if str(path) == "-" else open(path, "wb")
+            self._file = sys.stdout.buffer if str(path) == "-" else open(path, "wb")  # noqa: SIM115
         else:
             self._table = _Table(Path(path), self.kind, [t for _, t in REJECT_COLUMNS], "拒绝的行")
 

@@ -96,10 +96,7 @@ def show(scheme: SchemeArg, as_json: JsonOpt = False) -> None:
 
     catalog, loaded = load(scheme)
     if as_json:
-        import msgspec
-
-        emit_json({"plugin": loaded.plugin, "hash": loaded.hash,
-                   "scheme": msgspec.to_builtins(loaded.scheme)})
+        emit_json({"plugin": loaded.plugin, "hash": loaded.hash, "scheme": loaded.scheme})
         return
     out().print(scheme_tree(loaded, catalog), soft_wrap=False)
 

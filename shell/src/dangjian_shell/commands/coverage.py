@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,9 +27,9 @@ def coverage(
     scheme: SchemeArg,
     orgs: Annotated[Path, typer.Option(
         "--orgs", help="组织名册：.jsonl 或 .csv / .xlsx（列 id、name、type、parent_id）")],
-    inputs: Annotated[Optional[list[Path]], typer.Argument(
+    inputs: Annotated[list[Path] | None, typer.Argument(
         metavar="[INPUT]...", help="评分输入文件（不给则用数据库中的批次）")] = None,
-    run: Annotated[Optional[int], typer.Option("--run", help="批次编号")] = None,
+    run: Annotated[int | None, typer.Option("--run", help="批次编号")] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:

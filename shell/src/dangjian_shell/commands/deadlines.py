@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,9 +31,9 @@ STEP_COLUMNS = {"org_id": ("org_id", "组织编号"), "step": ("step", "事项",
 
 def deadlines(
     scheme: SchemeArg,
-    submitted: Annotated[Optional[list[str]], typer.Argument(
+    submitted: Annotated[list[str] | None, typer.Argument(
         metavar="[STEP=DATE]...", help="提交情况，如 report=2020-01-09")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", help="提交情况表")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="提交情况表")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     from dangjian.timeline import check_timeline, describe

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,7 +23,7 @@ HELP = """逐条说明一个组织的得分。
 
 def explain(
     org_id: Annotated[str, typer.Argument(metavar="ORG_ID", help="组织编号")],
-    run: Annotated[Optional[int], typer.Option("--run", help="批次编号（默认最近一次）")] = None,
+    run: Annotated[int | None, typer.Option("--run", help="批次编号（默认最近一次）")] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,6 +14,6 @@ SchemeArg = Annotated[str, typer.Argument(
 DbOpt = Annotated[Path, typer.Option(
     "--db", envvar=DB_ENV, help="评分数据库（SQLite）文件", show_default=True)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（供程序读取）")]
-OrgsOpt = Annotated[Optional[Path], typer.Option(
+OrgsOpt = Annotated[Path | None, typer.Option(
     "--orgs", help="组织名册：.jsonl（每行一个组织）或 .csv / .xlsx（列 id、name、type、parent_id）")]
 DEFAULT_DB = Path("dangjian.db")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -65,15 +65,15 @@ def runs(db: DbOpt = DEFAULT_DB,
 
 
 def results(
-    run: Annotated[Optional[int], typer.Argument(metavar="[RUN]", help="批次编号（默认最近一次）")] = None,
-    grade: Annotated[Optional[str], typer.Option("--grade", help="只列此等次，如 好、一般")] = None,
-    org_type: Annotated[Optional[str], typer.Option(
+    run: Annotated[int | None, typer.Argument(metavar="[RUN]", help="批次编号（默认最近一次）")] = None,
+    grade: Annotated[str | None, typer.Option("--grade", help="只列此等次，如 好、一般")] = None,
+    org_type: Annotated[str | None, typer.Option(
         "--type", help="只列此组织类型（编号或名称，如 branch 或 党支部）")] = None,
-    fmt: Annotated[Optional[str], typer.Option(
+    fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table、jsonl、csv 或 xlsx（默认按 --out 的扩展名，否则 table）")] = None,
-    out_path: Annotated[Optional[Path], typer.Option(
+    out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="写入文件（.jsonl、.csv、.xlsx）")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="最多列出几个")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="最多列出几个")] = None,
     rejected: Annotated[bool, typer.Option("--rejected", help="列出被拒绝的行及原因")] = False,
     db: DbOpt = DEFAULT_DB,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,9 +26,9 @@ def sample(
     scheme: SchemeArg,
     orgs: Annotated[Path, typer.Option(
         "--orgs", help="组织名册：.jsonl 或 .csv / .xlsx（列 id、name、type、parent_id）")],
-    seed: Annotated[Optional[str], typer.Option(
+    seed: Annotated[str | None, typer.Option(
         "--seed", help="随机种子；不给则随机生成并显示，以便复核")] = None,
-    under: Annotated[Optional[str], typer.Option(
+    under: Annotated[str | None, typer.Option(
         "--under", help="只在此组织的直接下级中抽取（如委直属机关党委抽取所属单位，"
         "党委建制单位抽取所属支部）")] = None,
     as_json: JsonOpt = False,

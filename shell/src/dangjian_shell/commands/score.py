@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -30,14 +30,14 @@ def score(
     scheme: SchemeArg,
     inputs: Annotated[list[Path], typer.Argument(
         metavar="INPUT...", help="评分输入文件：.jsonl、.csv 或 .xlsx，可以给多个")],
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="结果文件：.jsonl、.csv 或 .xlsx；- 表示以 JSONL 写到标准输出")] = None,
     db: DbOpt = DEFAULT_DB,
     no_db: Annotated[bool, typer.Option("--no-db", help="不存入数据库")] = False,
-    rejects: Annotated[Optional[Path], typer.Option(
+    rejects: Annotated[Path | None, typer.Option(
         "--rejects", help="被拒绝的行写入此文件：.csv、.xlsx 或 .jsonl")] = None,
     orgs: OrgsOpt = None,
-    activities: Annotated[Optional[Path], typer.Option(
+    activities: Annotated[Path | None, typer.Option(
         "--activities", help="活动记录文件（.csv / .xlsx / .jsonl，列 org_id、kind、date、person、"
         "note），按组织编号并入评分输入")] = None,
     workers: Annotated[int, typer.Option(

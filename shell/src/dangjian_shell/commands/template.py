@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,18 +28,18 @@ FORMATS = ("xlsx", "csv", "jsonl")
 
 def template(
     scheme: SchemeArg,
-    fmt: Annotated[Optional[str], typer.Option(
+    fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="xlsx、csv 或 jsonl（默认按 --out 的扩展名，否则 xlsx）")] = None,
-    out_path: Annotated[Optional[Path], typer.Option(
+    out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="模板文件；- 表示写到标准输出（csv、jsonl）。"
         "默认为当前目录下的“方案编号-评分表.扩展名”")] = None,
     activities: Annotated[bool, typer.Option(
         "--activities", help="生成活动记录模板（供 score --activities 使用）")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
+    from .. import templates
     from ..console import err, esc, fail
     from ..schemes import load
-    from .. import templates
 
     if fmt is None:
         suffix = out_path.suffix.lower().lstrip(".") if out_path is not None else ""
