@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from typer.testing import CliRunner
-
 from dangjian_shell.cli import app
+from typer.testing import CliRunner
 
 from .conftest import DATA
 
@@ -28,7 +27,8 @@ def test_plugin_new_writes_a_complete_distribution(tmp_path):
         assert (module / path).is_file(), path
     pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "dangjian-anhui-organs-2024"' in pyproject
-    assert '[project.entry-points.dangjian]\nanhui-organs-2024 = "dangjian_anhui_organs_2024"' in pyproject
+    entry = '[project.entry-points.dangjian]\nanhui-organs-2024 = "dangjian_anhui_organs_2024"'
+    assert entry in pyproject
     scheme = (module / "scheme.toml").read_text(encoding="utf-8")
     assert 'id = "anhui-organs-2024"' in scheme and 'version = "2024.1"' in scheme
     assert "year = 2024" in scheme and "date = 2024-12-15" in (module / "golden.toml").read_text(

@@ -33,7 +33,8 @@ def test_criteria_added_retitled_and_moved():
     assert changes["c3"].op == "added"
     moved = {c.id: c for c in changes["c2"].children}
     assert moved["c1.1"].op == "moved"
-    assert (_field(moved["c1.1"], "parent").old, _field(moved["c1.1"], "parent").new) == ("c1", "c2")
+    parent = _field(moved["c1.1"], "parent")
+    assert (parent.old, parent.new) == ("c1", "c2")
     assert moved["c2.1"].op == "added"
 
 
@@ -51,7 +52,8 @@ def test_bands_vetoes_honours_and_consequences():
 def test_readable_tree_and_json():
     diff = diff_schemes(OLD, NEW)
     text = diff.text()
-    assert text.splitlines()[0] == "方案 test-secretaries（版本 2019.1） → test-secretaries-2020（版本 2020.1）"
+    assert text.splitlines()[0] == (
+        "方案 test-secretaries（版本 2019.1） → test-secretaries-2020（版本 2020.1）")
     assert "│  ├─ ~ onsite 现场评议测评\n│  │  └─ 权重：70% → 60%" in text
     assert "→ c1.1 党组织书记履行第一责任人职责情况" in text
     assert "+ c3 （三）整改落实情况" in text

@@ -12,7 +12,7 @@ DOC = (ROOT / "docs" / "golden-cases.md").read_text(encoding="utf-8")
 
 
 def test_toml_examples_are_valid_golden_files(tmp_path, secretaries):
-    blocks = re.findall(r"```toml\n(.*?)```", DOC, flags=re.S)
+    blocks = re.findall(r"```toml\n(.*?)```", DOC, flags=re.DOTALL)
     assert len(blocks) == 2
     first = tmp_path / "golden.toml"
     first.write_text(blocks[0], encoding="utf-8")
@@ -25,7 +25,7 @@ def test_toml_examples_are_valid_golden_files(tmp_path, secretaries):
 
 
 def test_csv_example_passes(tmp_path, secretaries):
-    table = re.search(r"```text\n(用例,.*?)```", DOC, flags=re.S).group(1)
+    table = re.search(r"```text\n(用例,.*?)```", DOC, flags=re.DOTALL).group(1)
     path = tmp_path / "golden.csv"
     path.write_text(table, encoding="utf-8")
     report = secretaries.golden(files=[path])

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from dangjian import hookimpl, load_catalog
 from dangjian.loading import decode_scheme
 from dangjian.records import evaluation_from_object
@@ -15,7 +14,8 @@ from dangjian.records import evaluation_from_object
 from .conftest import ROOT
 
 DOC = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
-SECTIONS = dict(re.findall(r"^## `(\w+)` — .*?\n(.*?)(?=^## |\Z)", DOC, flags=re.S | re.M))
+SECTIONS = dict(re.findall(r"^## `(\w+)` — .*?\n(.*?)(?=^## |\Z)", DOC,
+                          flags=re.DOTALL | re.MULTILINE))
 HEADER = 'id = "example"\ntitle = "示例"\nversion = "1"\nyear = 2024\n\n' \
          '[[bands]]\ngrade = "合格"\nmin = 0\n\n'
 BUILTIN = sorted(name for name in load_catalog(entry_points=False).methods)
@@ -28,9 +28,9 @@ def test_every_builtin_method_has_a_section():
 @pytest.mark.parametrize("name", BUILTIN)
 def test_the_example_scores_as_documented(name):
     section = SECTIONS[name]
-    toml = re.search(r"```toml\n(.*?)```", section, flags=re.S).group(1)
-    evaluation = json.loads(re.search(r"```json\n(.*?)```", section, flags=re.S).group(1))
-    expected = re.search(r"```text\n(.*?)\n```", section, flags=re.S).group(1)
+    toml = re.search(r"```toml\n(.*?)```", section, flags=re.DOTALL).group(1)
+    evaluation = json.loads(re.search(r"```json\n(.*?)```", section, flags=re.DOTALL).group(1))
+    expected = re.search(r"```text\n(.*?)\n```", section, flags=re.DOTALL).group(1)
     assert f'method = "{name}"' in toml
     scheme = decode_scheme((HEADER + toml).encode(), file=f"docs/methods.md#{name}")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from dangjian import EvaluationRejected, hookimpl
 from dangjian.models import OrgType
 
@@ -68,7 +67,7 @@ def test_assert_golden_passes_with_the_shipped_table(dangjian_scheme):
 
 def test_scorer_gives_an_installed_scheme_by_id(dangjian_scorer, dangjian_catalog):
     installed = dangjian_catalog(entry_points=True)
-    scheme_id = sorted(installed.schemes)[0]
+    scheme_id = min(installed.schemes)
     assert dangjian_scorer(scheme_id).scheme.id == scheme_id
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from dangjian.errors import InputFileError
 from dangjian.golden import golden_files, load_cases, run_golden
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
-
 from dangjian_shell.cli import app
+from typer.testing import CliRunner
 
 from .conftest import ROOT
 from .venv import KERNEL, make_venv

@@ -16,7 +16,8 @@ from .conftest import ROOT
 from .venv import KERNEL, SHELL, Venv, make_venv
 
 TUTORIAL = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
-BLOCK = re.compile(r"(?:文件 `(?P<file>[^`]+)`：\n\n)?```(?P<lang>\w*)\n(?P<body>.*?)```", re.S)
+BLOCK = re.compile(r"(?:文件 `(?P<file>[^`]+)`：\n\n)?```(?P<lang>\w*)\n(?P<body>.*?)```",
+                   re.DOTALL)
 
 
 def steps(text: str):

@@ -10,7 +10,6 @@ import types
 from pathlib import Path
 
 import pytest
-
 from dangjian import hookspecs, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +19,7 @@ HOOKS = {node.name: f"def {node.name}({ast.unparse(node.args)}) -> {ast.unparse(
          for node in ast.parse(SOURCE).body
          if isinstance(node, ast.FunctionDef) and hasattr(getattr(hookspecs, node.name),
                                                           "dangjian_spec")}
-SECTIONS = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", DOC, flags=re.S | re.M))
+SECTIONS = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", DOC, flags=re.DOTALL | re.MULTILINE))
 
 
 def test_every_hookspec_is_found():
@@ -44,7 +43,7 @@ def test_hook_is_documented_with_its_exact_signature_and_docstring(name):
 def test_the_examples_register_through_a_real_catalogue():
     module = types.ModuleType("hook_examples")
     for name, section in SECTIONS.items():
-        blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+        blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
         example = blocks[1]
         if "__package__" in example:  # the scheme example needs a real package
             continue

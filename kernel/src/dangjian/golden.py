@@ -19,7 +19,7 @@ import msgspec
 
 from .errors import DangjianError, InputFileError
 from .loading import _key_path, _translate
-from .models import Evaluation, Reject, Result
+from .models import Reject, Result
 from .records import RowReader, evaluation_from_object
 from .scheme import Criterion, Scheme
 
@@ -477,5 +477,6 @@ def format_report(report: GoldenReport) -> str:
         lines.append(f"  {title} {len(hit)}/{len(group)}：{'  '.join(parts)}")
     missing = [i for i in report.coverage if not i.covered]
     if missing:
-        lines.append("未覆盖：" + "、".join(f"{COVERAGE_KINDS[i.kind]}“{i.title}”" for i in missing))
+        lines.append("未覆盖：" + "、".join(f"{COVERAGE_KINDS[i.kind]}“{i.title}”"
+                                         for i in missing))
     return "\n".join(lines)

@@ -11,8 +11,10 @@ import typer
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]错误：[/]{message}", markup=True)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(f"[bold red]错误：[/]{escape(message)}")
     return typer.Exit(code)
 
 
@@ -21,7 +23,8 @@ def _echo(text: str) -> None:
 
 
 def plugin_new(
-    name: Annotated[str, typer.Argument(help="插件名，小写字母、数字和连字符，如 anhui-organs-2024")],
+    name: Annotated[str, typer.Argument(
+        help="插件名，小写字母、数字和连字符，如 anhui-organs-2024")],
     from_scheme: Annotated[Optional[str], typer.Option(
         "--from", help="从已安装的方案开始（复制其方案文件和黄金用例，换新的编号和版本）")] = None,
     directory: Annotated[Path, typer.Option(

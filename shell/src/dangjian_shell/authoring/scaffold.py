@@ -18,6 +18,7 @@ from string import Template
 from dangjian.errors import DangjianError
 
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+EMPTY_GOLDEN = "# 黄金用例：按方案规则手算的输入和结果，格式见 docs/golden-cases.md。\n"
 YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
@@ -60,8 +61,7 @@ class PluginPlan:
 def plugin_name(raw: str) -> str:
     """The plugin (and scheme) name: lower-case words joined by hyphens, `dangjian-` dropped."""
     name = raw.strip()
-    if name.startswith("dangjian-"):
-        name = name[len("dangjian-"):]
+    name = name.removeprefix("dangjian-")
     if not NAME.match(name):
         raise ScaffoldError(f"插件名“{raw}”不合适：请用小写英文字母、数字和连字符，以字母开头，"
                             "如 anhui-organs-2024")
@@ -159,11 +159,12 @@ def from_scheme_plan(name: str, target: Path, source_id: str, catalog,
         text = path.read_text(encoding="utf-8")
         text = _set_top_level(text, "version", new_version)
         text = _set_top_level(text, "id", name)
-        text = (f"# 由方案 {old.id}（版本 {old.version}）复制而来。请按新一年的通知修改 title、year、"
-                "as_of 和各项规则，\n# 并用 `dangjian diff` 对照上一年的方案。\n" + text)
+        text = (f"# 由方案 {old.id}（版本 {old.version}）复制而来。\n"
+                "# 请按新一年的通知修改 title、year、as_of 和各项规则，"
+                "并用 `dangjian diff` 对照上一年的方案。\n" + text)
         scheme_file = "scheme.toml"
     golden = {p.name: p.read_bytes() for p in golden_files(path)} or {
-        "golden.toml": "# 黄金用例：按方案规则手算的输入和结果，格式见 docs/golden-cases.md。\n".encode()}
+        "golden.toml": EMPTY_GOLDEN.encode()}
     return PluginPlan(name=name, target=target, title=old.title, version=new_version, year=year,
                       scheme_text=text, scheme_file=scheme_file, golden=golden,
                       required=_owner_dists(catalog, old), starter=False)
