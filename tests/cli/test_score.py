@@ -292,3 +292,33 @@ def test_encoded_result_matches_kernel_struct(cli, data):
     first = msgspec.json.decode(Path("o.jsonl").read_bytes().splitlines()[0], type=Result)
     assert str(first.total) == "91.73" and first.scheme.id == "cli-secretaries-2019"
     assert first.scheme.plugin == "scheme-file"
+
+
+def test_activities_from_jsonl_and_xlsx_with_excel_dates(cli, data):
+    import datetime
+
+    from .conftest import WORKPOINTS
+
+    records = [{"org_id": "w1", "kind": "主题党日", "date": f"2022-{m:02d}-01"} for m in range(1, 13)]
+    records.append({"org_id": "w2", "kind": "主题党日", "date": "2022-01-01", "place": "会议室"})
+    (data / "acts.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
+                                     encoding="utf-8")
+    summary = summary_of(cli("score", WORKPOINTS, data / "workpoints.csv", "--orgs",
+                             data / "wp-orgs.csv", "--activities", data / "acts.jsonl",
+                             "--no-db", "--json", "--rejects", "r.jsonl"))
+    assert (summary["scored"], summary["rejected"]) == (2, 1)
+    reject = json.loads(Path("r.jsonl").read_text(encoding="utf-8"))
+    assert reject["org_id"] == "w2" and "未知字段 place" in reject["reason"]
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["活动记录表"])
+    sheet.append(["组织编号", "活动类型", "日期"])
+    for month in range(1, 13):
+        sheet.append(["w1", "主题党日", datetime.datetime(2022, month, 8)])
+    book.save(data / "acts.xlsx")
+    cli("score", WORKPOINTS, data / "workpoints.csv", "--orgs", data / "wp-orgs.csv",
+        "--activities", data / "acts.xlsx", "--no-db", "--out", "o.jsonl")
+    first = json.loads(lines("o.jsonl")[0])
+    # 12 monthly theme days (60) + no thought reports (0) + 完成 (20) = 80
+    assert (first["org_id"], first["total"], first["grade"]) == ("w1", 80.0, "较好")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from . import __version__, authoring
 from .commands import (
@@ -24,7 +25,7 @@ from .commands import (
     score,
     template,
 )
-from .guard import GuardedGroup
+from .guard import GuardedGroup, LocalCommand
 
 HELP = """dangjian：党建考核的规则与计分。
 
@@ -81,6 +82,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
 
 
 authoring.register(app)
+for _info in app.registered_commands:
+    if _info.cls in (None, TyperCommand):
+        _info.cls = LocalCommand
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import sqlite3
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 DEBUG_ENV = "DANGJIAN_DEBUG"
 
@@ -23,9 +23,28 @@ def describe_os_error(exc: OSError) -> str:
     return f"无法读写 {where}：{reason}" if where else f"无法读写文件：{reason}"
 
 
+HELP_TEXT = "显示帮助并退出"
+
+
+def _chinese_help(option):
+    if option is not None:
+        option.help = HELP_TEXT
+    return option
+
+
+class LocalCommand(TyperCommand):
+    """A command whose --help option speaks Chinese like the rest of its help."""
+
+    def get_help_option(self, ctx):
+        return _chinese_help(super().get_help_option(ctx))
+
+
 class GuardedGroup(TyperGroup):
     """Runs a command; `DangjianError`, `OSError` and SQLite errors end in one readable line
     on stderr and a non-zero exit, never in a traceback (set DANGJIAN_DEBUG=1 to see one)."""
+
+    def get_help_option(self, ctx):
+        return _chinese_help(super().get_help_option(ctx))
 
     def invoke(self, ctx: typer.Context) -> Any:
         from dangjian.errors import DangjianError
