@@ -97,3 +97,19 @@ def test_plugin_schema_prints_the_committed_json_schema():
 
     result = run("plugin", "schema")
     assert json.loads(result.stdout) == scheme_json_schema()
+
+
+def test_test_command_by_plugin_name_runs_each_scheme_the_plugin_registered():
+    from dangjian import load_catalog
+
+    catalog = load_catalog()
+    plugin = next((name for name, info in sorted(catalog.plugins.items())
+                   if info.registered.get("scheme") and not info.default), None)
+    if plugin is None:
+        import pytest
+
+        pytest.skip("没有安装带方案的插件")
+    result = run("test", plugin, "--json")
+    data = json.loads(result.stdout)
+    assert [s["scheme"] for s in data["schemes"]] == sorted(
+        catalog.plugins[plugin].registered["scheme"])
