@@ -96,3 +96,11 @@ def test_scheme_file_errors_name_file_and_key(cli, data):
     bad.write_text('id = "x"\ntitle = "x"\nversion = "1"\nweights = 3\n', encoding="utf-8")
     result = cli("show", bad)
     assert result.exit_code == 1 and "bad.toml" in result.stderr and "未知的键 weights" in result.stderr
+
+
+def test_serve_help_names_its_options(cli):
+    result = cli("serve", "--help")
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--workers", "--db"):
+        assert option in result.stdout
+    assert "127.0.0.1" in result.stdout and "8000" in result.stdout

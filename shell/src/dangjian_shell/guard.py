@@ -61,6 +61,8 @@ class GuardedGroup(TyperGroup):
             raise fail(describe_os_error(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise fail(f"数据库出错：{exc}（文件是否为 dangjian 的评分数据库？）") from None
+        except ImportError as exc:
+            raise fail(f"缺少模块 {exc.name or exc}，无法运行此命令（安装是否完整？）") from None
         except KeyboardInterrupt:
             raise fail("已中断", 130) from None
         except Exception as exc:
