@@ -46,3 +46,15 @@ def test_two_workers_store_byte_identical_results_to_one(tmp_path):
     second = store.write_run(run_meta(plan, workers=2), iter(two)).run_id
     assert list(store.stored_bytes(first)) == list(store.stored_bytes(second))
     assert store.run(first)["read"] == 5001
+
+
+def test_a_line_without_org_id_is_rejected_naming_the_field():
+    from dangjian.records import decode_evaluation
+
+    reject = decode_evaluation(b'{"inputs": {}}', row=7, source="in.jsonl")
+    assert (reject.row, reject.field, reject.source) == (7, "org_id", "in.jsonl")
+    assert "缺少必填字段 org_id" in reject.reason
+    nested = decode_evaluation(b'{"org_id": "a", "activities": [{"date": "2022-01-01"}]}', row=8)
+    assert nested.field == "activities[0].kind"
+    unknown = decode_evaluation(b'{"org_id": "a", "input": {}}', row=9)
+    assert unknown.field == "input" and "未知字段 input" in unknown.reason

@@ -45,10 +45,9 @@ def explain_validation(message: str) -> tuple[str, str | None]:
         if re.match(pattern, text):
             text = re.sub(pattern, repl, text)
             break
-    if path is None:
-        unknown = re.search(r"unknown field `(.+)`", message)
-        if unknown:
-            path = unknown.group(1)
+    named = re.search(r"(?:unknown|missing required) field `(.+?)`", message)
+    if named:
+        path = f"{path}.{named.group(1)}" if path else named.group(1)
     return text, path
 
 
