@@ -44,17 +44,53 @@ def _people(ctx: EvalContext, name: str) -> list[str]:
     return [str(v) for v in value]
 
 
+def _type_titles(type_ids: list[str]) -> str:
+    from ..default_plugin import ORG_TYPES
+
+    titles = {t.id: t.title for t in ORG_TYPES}
+    return "、".join(titles.get(t, t) for t in type_ids)
+
+
+def _scoped(score, spec: MethodSpec, p: Params, kind: str):
+    """Only organizations of `org_types` must do it; for the others the rule is 不涉及 (full
+    points, as `deadline` does with when_absent = pass)."""
+    org_types = p.strings("org_types")
+    if not org_types:
+        return score
+    declared = spec.scheme.org_types
+    unknown = [t for t in org_types if declared and t not in declared]
+    if unknown:
+        p.fail("org_types", f"参数 org_types 中的 {'、'.join(unknown)} 不在方案适用的组织类型"
+               f"（{'、'.join(declared)}）中")
+    allowed = frozenset(org_types)
+    top = spec.max
+    text = f"{spec.title}：本项只要求{_type_titles(org_types)}，本组织不涉及，得{fmt(top)}分"
+
+    def scoped(ctx: EvalContext) -> Outcome:
+        if ctx.org.type in allowed:
+            return score(ctx)
+        return Outcome(top, text, {"kind": kind, "org_type": ctx.org.type})
+
+    return scoped
+
+
 def compile_frequency(spec: MethodSpec):
-    p = Params(spec, "frequency", {"kind", "period", "required", "people", "until"})
+    p = Params(spec, "frequency", {"kind", "period", "required", "people", "until",
+                                   "note_contains", "org_types"})
     kind = p.text("kind")
     if not kind:
         p.fail("kind", "frequency 需要 kind（活动记录类型，如“主题党日”）")
+    return _scoped(_compile_frequency(spec, p, kind), spec, p, kind)
+
+
+def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
     period = p.text("period", "year", tuple(PERIODS))
     required = p.integer("required", 1)
     if required < 1:
         p.fail("required", "required 至少为1")
     people_field = p.text("people")
     until = p.text("until")
+    note_contains = p.text("note_contains")
     top = spec.max
     periods = PERIODS[period]
     word = _PERIOD_WORD[period]
@@ -62,15 +98,21 @@ def compile_frequency(spec: MethodSpec):
     def in_scope(ctx: EvalContext):
         last = datetime.date.fromisoformat(until) if until else None
         return [a for a in ctx.activities_of(kind)
-                if a.date.year == ctx.year and (last is None or a.date <= last)]
+                if a.date.year == ctx.year and (last is None or a.date <= last)
+                and (note_contains is None or note_contains in (a.note or ""))]
+
+    limits = ([f"主题含“{note_contains}”"] if note_contains else []) + (
+        [f"截至{until}"] if until else [])
+    kind_label = f"{kind}（{'，'.join(limits)}）" if limits else kind
 
     if people_field:
         def score(ctx: EvalContext) -> Outcome:
             people = _people(ctx, people_field)
             records = in_scope(ctx)
             if not people:
-                return Outcome(ZERO, f"{spec.title}：未提供应开展{kind}的人员名单（{people_field}），"
-                               f"得0分（满分{fmt(top)}分）", {"kind": kind, people_field: []})
+                return Outcome(ZERO, f"{spec.title}：未提供应开展{kind_label}的人员名单"
+                               f"（{people_field}），得0分（满分{fmt(top)}分）",
+                               {"kind": kind, people_field: []})
             counts = {person: 0 for person in people}
             for a in records:
                 if a.person in counts:
@@ -78,7 +120,7 @@ def compile_frequency(spec: MethodSpec):
             missing = [person for person, n in counts.items() if n < required]
             done = len(people) - len(missing)
             points = top * Decimal(done) / Decimal(len(people))
-            text = f"{kind}：应{word}至少{required}次的{len(people)}人中{done}人达到"
+            text = f"{kind_label}：应{word}至少{required}次的{len(people)}人中{done}人达到"
             if missing:
                 text += f"，未达到：{'、'.join(missing)}"
             text += f"，得{fmt(points)}分（满分{fmt(top)}分）"
@@ -95,7 +137,7 @@ def compile_frequency(spec: MethodSpec):
         met = periods - len(missed)
         points = top * Decimal(met) / Decimal(periods)
         need = required * periods
-        text = f"{kind}全年开展{len(records)}次，要求{need}次"
+        text = f"{kind_label}全年开展{len(records)}次，要求{need}次"
         if periods > 1 or required > 1:
             text += f"（{word}至少{required}次）"
         if missed:
@@ -184,7 +226,9 @@ METHODS = [
            "时改为逐人统计，得分 = 满分 × 达标人数 ÷ 总人数，说明列出未达标的人。",
            params={"kind": "活动记录类型", "period": "year / half / quarter / month",
                    "required": "每周期至少次数，默认1", "people": "人员名单的属性或输入名",
-                   "until": "只统计此日期（含）之前的记录"}),
+                   "until": "只统计此日期（含）之前的记录",
+                   "note_contains": "只统计备注（主题）含此文字的记录，如“二十大”",
+                   "org_types": "只要求这些类型的组织（类型 id 列表）；其他类型不涉及，得满分"}),
     Method(name="deadline", title="期限核对", compile=compile_deadline,
            doc="从 since 日期起 months（或 years）内须完成：有 done 日期时看是否按期完成，"
            "没有时看核对日（方案年度末）是否已超期。超期得0分并说明逾期天数。",
