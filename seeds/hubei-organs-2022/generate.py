@@ -229,8 +229,7 @@ def build_evaluations(orgs: list[dict]) -> list[dict]:
 
 def write_jsonl(name: str, rows: list[dict]) -> None:
     with open(HERE / name, "w", encoding="utf-8") as out:
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def main() -> None:
