@@ -1,0 +1,102 @@
+"""The demo year (seeds/hubei-organs-2022): 15 organizations of three units scored, every gap
+the generator planted named in some explanation line, every other organization in full; the
+files are what the generator writes; the CLI scores them the same way."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from decimal import Decimal
+
+import msgspec
+import pytest
+from dangjian import Evaluation, Organization
+from dangjian.records import decode_evaluation
+
+from .conftest import SCHEME_ID, SEEDS, read_jsonl
+
+
+@pytest.fixture(scope="module")
+def demo(hubei):
+    orgs = {o.id: o for o in read_jsonl("orgs.jsonl", Organization)}
+    results = {}
+    for evaluation in read_jsonl("evaluations.jsonl", Evaluation):
+        result = hubei.score(evaluation, orgs)
+        results[result.org_id] = result
+    return orgs, results
+
+
+def test_the_demo_is_three_units_each_with_its_committee_and_four_branches(demo):
+    orgs, results = demo
+    assert len(results) == 15
+    assert Counter(orgs[org_id].type for org_id in results) == {"branch": 12,
+                                                                 "organ_committee": 3}
+    for org_id in results:
+        parent = orgs[orgs[org_id].parent_id]
+        assert parent.type in ("party_group", "organ_committee")
+
+
+def test_every_planted_gap_is_named_in_its_organizations_explanation(demo):
+    _, results = demo
+    gaps = read_jsonl("gaps.jsonl")
+    assert len(gaps) >= 20
+    for gap in gaps:
+        texts = [line.text for line in results[gap["org_id"]].lines]
+        assert any(gap["line_contains"] in text for text in texts), (gap, texts)
+
+
+def test_the_demo_holds_the_gaps_the_assessment_meets(demo):
+    _, results = demo
+    text = {org_id: "\n".join(line.text for line in r.lines) for org_id, r in results.items()}
+    assert "8月未达到" in text["hb-u1-b2"]                       # a missed August theme day
+    assert "未达到：张志刚" in text["hb-u1-b3"]                   # a secretary with no lecture
+    assert "上半年未达到" in text["hb-u2-oc"]                     # a thinking report sent in July
+    assert "尚未换届，逾期225天" in text["hb-u2-b4"]               # an expired term
+    assert "机关纪委负责人出缺2022-04-01起" in text["hb-u3-oc"]    # an unfilled vacancy
+    assert "尚未补齐，逾期91天" in text["hb-u3-oc"]
+
+
+def test_organizations_without_gaps_keep_every_point(demo):
+    _, results = demo
+    with_gaps = {gap["org_id"] for gap in read_jsonl("gaps.jsonl")}
+    assert with_gaps < set(results)
+    for org_id, result in results.items():
+        if org_id in with_gaps:
+            assert result.total < 100
+        else:
+            assert result.total == Decimal("100.00"), org_id
+    assert (results["hb-u2-b3"].grade, results["hb-u3-b4"].grade) == ("较好", "一般")
+    assert Counter(r.grade for r in results.values()) == {"好": 13, "较好": 1, "一般": 1}
+
+
+def test_the_seed_files_are_what_the_generator_writes():
+    spec = importlib.util.spec_from_file_location("hubei_2022_seed", SEEDS / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    orgs = generate.build_orgs()
+    assert orgs == read_jsonl("orgs.jsonl")
+    assert generate.build_evaluations(orgs) == read_jsonl("evaluations.jsonl")
+    assert [[g["org_id"], g["gap"], g["line_contains"]] for g in read_jsonl("gaps.jsonl")] == [
+        list(g) for g in generate.GAPS]
+
+
+def test_every_demo_line_decodes_as_an_evaluation():
+    with open(SEEDS / "evaluations.jsonl", "rb") as lines:
+        for row, data in enumerate(lines, 1):
+            assert isinstance(decode_evaluation(data, row=row), Evaluation)
+
+
+def test_the_cli_scores_the_demo_and_names_the_gaps(tmp_path, monkeypatch):
+    shell = pytest.importorskip("dangjian_shell.cli")
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "结果.jsonl"
+    run = CliRunner().invoke(shell.app, ["score", SCHEME_ID, str(SEEDS / "evaluations.jsonl"),
+                                         "--orgs", str(SEEDS / "orgs.jsonl"), "--out", str(out),
+                                         "--no-db", "--quiet"])
+    assert run.exit_code == 0, run.output
+    results = {r["org_id"]: r for r in map(msgspec.json.decode, out.read_bytes().splitlines())}
+    assert len(results) == 15
+    for gap in read_jsonl("gaps.jsonl"):
+        assert any(gap["line_contains"] in line["text"] for line in results[gap["org_id"]]["lines"])
