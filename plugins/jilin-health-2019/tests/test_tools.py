@@ -1,0 +1,102 @@
+"""The notice's procedures: the one-third on-site draw, reporting lines and full coverage, the
+report rules and the timeline — run on the demo commission."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+
+from dangjian.documents import check_report
+from dangjian.draw import draw_onsite
+from dangjian.orgtree import coverage
+from dangjian.timeline import check_timeline
+
+from .conftest import SEEDS
+
+
+def drawable(scheme, orgs):
+    return [o.id for o in orgs if o.type in scheme.draw.org_types and o.parent_id == "jl-jgdw"]
+
+
+def test_draw_takes_at_least_one_third_rounded_up(scheme, demo_orgs):
+    ids = drawable(scheme, demo_orgs)
+    result = draw_onsite(ids, scheme.draw, seed="2020")
+    assert len(result.onsite) == math.ceil(len(ids) / 3)
+    assert sorted(result.onsite + result.written) == sorted(ids)
+    assert result.onsite_title == "现场述职述责述廉" and result.written_title == "提交书面报告"
+    assert len(draw_onsite(ids[:7], scheme.draw, seed="x").onsite) == 3  # 7 / 3 → 3
+
+
+def test_draw_is_reproducible_from_its_seed_and_records_it(scheme, demo_orgs):
+    ids = drawable(scheme, demo_orgs)
+    first = draw_onsite(ids, scheme.draw, seed="吉卫2020")
+    again = draw_onsite(list(reversed(ids)), scheme.draw, seed="吉卫2020")
+    other = draw_onsite(ids, scheme.draw, seed="another")
+    assert first == again and first.seed == "吉卫2020" and first.population == len(ids)
+    assert other.onsite != first.onsite
+
+
+def test_reporting_lines_follow_the_three_levels(scheme, demo_orgs):
+    result = coverage(demo_orgs, [o.id for o in demo_orgs], scheme.reporting_lines,
+                      scheme.org_types)
+    to = {a.org_id: a.reports_to for a in result.assignments}
+    assert to["jl-jgdw"] == "省直机关工委"
+    assert to["jl-b01"] == "委直属机关党委"       # an office branch
+    assert to["jl-u01"] == "委直属机关党委"       # an affiliated unit's 党委
+    assert to["jl-s01"] == "委直属机关党委"       # a unit with only a branch
+    assert to["jl-u02-b1"] == "省中心医院党委"     # a branch of a unit with its own 党委
+    assert None not in to.values() and result.complete
+
+
+def test_coverage_lists_organizations_without_evaluation(scheme, demo_orgs):
+    evaluated = [json.loads(line)["org_id"] for line in
+                 (SEEDS / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert coverage(demo_orgs, evaluated, scheme.reporting_lines, scheme.org_types).complete
+    partial = coverage(demo_orgs, evaluated[:-2], scheme.reporting_lines, scheme.org_types)
+    assert not partial.complete and partial.missing == evaluated[-2:]
+    assert partial.total == 55 and partial.evaluated == 53
+
+
+def test_compliant_report_has_no_findings(catalog, scheme):
+    text = (SEEDS / "reports" / "compliant.txt").read_text(encoding="utf-8")
+    assert check_report(text, scheme.report, catalog) == []
+
+
+def test_report_over_3000_characters_and_unbalanced_is_flagged(catalog, scheme):
+    text = (SEEDS / "reports" / "too_long.txt").read_text(encoding="utf-8")
+    findings = check_report(text, scheme.report, catalog)
+    assert [f.code for f in findings].count("too_long") == 1
+    assert "超过3000字" in findings[0].message
+    unbalanced = [f.message for f in findings if f.code == "unbalanced_section"]
+    assert len(unbalanced) == 3 and unbalanced[0].startswith("“成绩清单”")
+    assert "偏离三分之一（33.3%）超过10个百分点" in unbalanced[0]
+
+
+def test_report_missing_a_list_is_flagged(catalog, scheme):
+    text = (SEEDS / "reports" / "missing_list.txt").read_text(encoding="utf-8")
+    findings = check_report(text, scheme.report, catalog)
+    assert [f.message for f in findings if f.code == "missing_section"] == ["述职述责述廉报告缺少“任务清单”"]
+
+
+def test_timeline_uses_the_notice_dates(scheme):
+    d = {step.id: step for step in scheme.deadlines}
+    assert d["report"].on_or_before == datetime.date(2020, 1, 10)
+    assert d["plan"].on_or_before == datetime.date(2020, 1, 14)
+    assert d["script"].on_or_before == datetime.date(2020, 1, 17)
+    assert (d["meeting"].after, d["meeting"].on_or_before) == (datetime.date(2020, 1, 20),
+                                                              datetime.date(2020, 2, 15))
+    assert d["summary"].on_or_before == datetime.date(2020, 2, 20)
+
+
+def test_timeline_finds_late_early_and_missing_submissions(scheme):
+    D = datetime.date
+    items = {i.id: i for i in check_timeline(scheme.deadlines, {
+        "report": D(2020, 1, 12), "plan": D(2020, 1, 14), "script": D(2020, 1, 17),
+        "meeting": D(2020, 1, 19)})}
+    assert "逾期2天" in items["report"].message and not items["report"].ok
+    assert items["plan"].ok and items["script"].ok
+    assert "过早" in items["meeting"].message
+    assert "未提交" in items["summary"].message
+    on_time = check_timeline(scheme.deadlines, {"meeting": D(2020, 2, 15)})
+    assert on_time[3].ok
