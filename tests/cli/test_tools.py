@@ -146,3 +146,13 @@ def test_tools_say_so_when_a_scheme_lacks_their_section(cli, data, tmp_path, com
             for a in extra]
     result = cli(command, WORKPOINTS, *args)
     assert result.exit_code == 1 and message in result.stderr
+
+
+def test_coverage_from_input_files_uses_the_org_tree_for_types(cli):
+    from tests.conftest import ROOT
+
+    seeds = ROOT / "seeds" / "jilin-health-2019"
+    result = cli("coverage", "jilin-health-2019", "--orgs", seeds / "orgs.jsonl",
+                 seeds / "evaluations.jsonl", "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["complete"] and report["evaluated"] == 55

@@ -46,7 +46,9 @@ def coverage(
         raise fail(f"方案 {loaded.scheme.id} 没有述职关系（[[reporting_lines]]），无法检查覆盖")
     registry = read_orgs(orgs, catalog)
     if inputs:
-        evaluated, source = _from_inputs(inputs, catalog, loaded.scheme.id), "、".join(map(str, inputs))
+        known = {org.id: org for org in registry}
+        evaluated = _from_inputs(inputs, catalog, loaded.scheme.id, known)
+        source = "、".join(map(str, inputs))
     else:
         evaluated, source = _from_run(db, run, loaded.scheme.id)
     try:
@@ -64,8 +66,9 @@ def coverage(
         raise typer.Exit(1)
 
 
-def _from_inputs(paths: list[Path], catalog, scheme_id: str) -> list[str]:
-    """Organizations the input files score (a rejected row does not count as assessed)."""
+def _from_inputs(paths: list[Path], catalog, scheme_id: str, registry: dict) -> list[str]:
+    """Organizations the input files score, with the org tree as registry (a rejected row does
+    not count as assessed)."""
     from dangjian.pipeline import Encoded, score_records
 
     from ..sources import InputFile
@@ -74,7 +77,7 @@ def _from_inputs(paths: list[Path], catalog, scheme_id: str) -> list[str]:
     ids = []
     for path in paths:
         source = InputFile(path, plan.scheme)
-        ids.extend(item.org_id for item in score_records(plan, source.records())
+        ids.extend(item.org_id for item in score_records(plan, source.records(), registry=registry)
                    if isinstance(item, Encoded))
     return ids
 
