@@ -8,6 +8,7 @@ from typing import Any
 from dangjian.plugins import Catalog, LoadedScheme
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from .. import __version__
 from .docs import errors
@@ -65,7 +66,7 @@ def schemes(state: State) -> list[SchemeSummary]:
 
 @get("/schemes/{scheme_id:str}", tags=TAG, summary="一个考核方案", responses=errors(404),
      sync_to_thread=False)
-def scheme(state: State, scheme_id: str) -> SchemeDetail:
+def scheme(state: State, scheme_id: FromPath[str]) -> SchemeDetail:
     """方案全文：输入、评分项目树、分项权重、等次、一票否决、荣誉与结果运用等。"""
     loaded = state.catalog.scheme(scheme_id)
     return SchemeDetail(id=loaded.scheme.id, plugin=loaded.plugin, hash=loaded.hash,
@@ -74,7 +75,7 @@ def scheme(state: State, scheme_id: str) -> SchemeDetail:
 
 @get("/schemes/{scheme_id:str}/input-schema", tags=TAG, summary="评分输入的 JSON Schema",
      responses=errors(404), sync_to_thread=False)
-def input_schema(state: State, scheme_id: str) -> Response[dict[str, Any]]:
+def input_schema(state: State, scheme_id: FromPath[str]) -> Response[dict[str, Any]]:
     """按方案的输入定义生成的 JSON Schema（draft 2020-12），描述一个组织的评分输入。"""
     catalog: Catalog = state.catalog
     loaded = catalog.scheme(scheme_id)

@@ -15,7 +15,7 @@ from dangjian.plugins import Catalog
 from dangjian.runs import run_meta, score_batch
 from litestar import Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from .access import SECURITY, require_key
 from .database import store_at
@@ -31,8 +31,9 @@ WRITE = {"guards": [require_key], "opt": {"access": "write"}, "security": SECURI
          "tags": TAG, "sync_to_thread": True}
 MAX_PAGE = 1000
 
-Limit = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description=f"每页条数，1—{MAX_PAGE}")]
-Offset = Annotated[int, Parameter(ge=0, description="跳过的条数，从 0 起")]
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE,
+                                      description=f"每页条数，1—{MAX_PAGE}")]
+Offset = Annotated[int, QueryParameter(ge=0, description="跳过的条数，从 0 起")]
 
 
 def _digest(data: RunRequest) -> str:
@@ -42,7 +43,8 @@ def _digest(data: RunRequest) -> str:
 
 @post("/schemes/{scheme_id:str}/runs", summary="评分并存储为一个批次", status_code=201,
       responses=errors(400, 401, 403, 404, 413), **WRITE)
-def create_run(state: State, scheme_id: str, data: RunRequest) -> Response[RunCreated]:
+def create_run(state: State, scheme_id: FromPath[str],
+               data: JSONBody[RunRequest]) -> Response[RunCreated]:
     """需要写权限的密钥。每个组织要么评分、要么被拒绝（row 为其在 evaluations 中的序号）；
     整个批次在一个事务中写入，与 dangjian score 使用同一数据库。"""
     catalog: Catalog = state.catalog
@@ -67,7 +69,7 @@ def list_runs(state: State, limit: Limit = 50, offset: Offset = 0) -> list[RunIn
 
 
 @get("/runs/{run_id:int}", summary="一个评分批次", responses=errors(401, 404), **READ)
-def get_run(state: State, run_id: int) -> RunInfo:
+def get_run(state: State, run_id: FromPath[int]) -> RunInfo:
     """批次的方案、插件版本、输入摘要和计数。"""
     with store_at(state.settings.db_path) as store:
         return run_info(store.run(run_id))
@@ -84,13 +86,13 @@ def _type_id(catalog: Catalog, org_type: str | None) -> str | None:
      responses=errors(400, 401, 404), **READ)
 def list_results(
     state: State,
-    run_id: int,
-    grade: Annotated[str | None, Parameter(description="只列此等次，如 好、一般")] = None,
-    org_type: Annotated[str | None, Parameter(
+    run_id: FromPath[int],
+    grade: Annotated[str | None, QueryParameter(description="只列此等次，如 好、一般")] = None,
+    org_type: Annotated[str | None, QueryParameter(
         description="只列此组织类型（编号或名称，如 branch 或 党支部）")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-    lines: Annotated[bool, Parameter(description="是否附逐条得分说明")] = False,
+    lines: Annotated[bool, QueryParameter(description="是否附逐条得分说明")] = False,
 ) -> ResultsPage:
     """按输入顺序分页列出结果；total 为符合筛选条件的总数。"""
     type_id = _type_id(state.catalog, org_type)
@@ -104,7 +106,7 @@ def list_results(
 
 @get("/runs/{run_id:int}/results/{org_id:str}", summary="一个组织在批次中的结果",
      responses=errors(401, 404), **READ)
-def get_result(state: State, run_id: int, org_id: str) -> Result:
+def get_result(state: State, run_id: FromPath[int], org_id: FromPath[str]) -> Result:
     """含逐条得分说明，与 dangjian explain --json 的输出逐字节相同。"""
     with store_at(state.settings.db_path) as store:
         return store.result(run_id, org_id)
@@ -112,7 +114,7 @@ def get_result(state: State, run_id: int, org_id: str) -> Result:
 
 @get("/runs/{run_id:int}/rejects", summary="一个批次中被拒绝的行", responses=errors(401, 404),
      **READ)
-def list_rejects(state: State, run_id: int) -> list[Reject]:
+def list_rejects(state: State, run_id: FromPath[int]) -> list[Reject]:
     """每一行被拒绝的原因：行号、组织编号、字段和说明。"""
     with store_at(state.settings.db_path) as store:
         return store.rejects(run_id)

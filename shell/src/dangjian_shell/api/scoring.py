@@ -13,6 +13,7 @@ from dangjian.plugins import Catalog
 from dangjian.storage import RunSummary, tally
 from litestar import post
 from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
 
 from .docs import errors
 from .problems import ApiError
@@ -40,7 +41,7 @@ def numbered(evaluations: list[Evaluation]) -> Iterator[tuple[int, Evaluation]]:
 
 @post("/schemes/{scheme_id:str}/score", tags=TAG, summary="为一个组织评分（不存储）",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
-def score_one(state: State, scheme_id: str, data: Evaluation) -> Result:
+def score_one(state: State, scheme_id: FromPath[str], data: JSONBody[Evaluation]) -> Result:
     """返回总分、等次、各分项和逐条得分说明；无法评分时返回 400，并指出字段和原因。"""
     catalog: Catalog = state.catalog
     plan = catalog.plan(scheme_id)
@@ -52,7 +53,7 @@ def score_one(state: State, scheme_id: str, data: Evaluation) -> Result:
 
 @post("/schemes/{scheme_id:str}/score/batch", tags=TAG, summary="为一批组织评分（不存储）",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
-def score_batch(state: State, scheme_id: str, data: Batch) -> BatchScore:
+def score_batch(state: State, scheme_id: FromPath[str], data: JSONBody[Batch]) -> BatchScore:
     """每个组织要么评分、要么被拒绝并写明原因（row 为其在 evaluations 中的序号，从 1 起）。"""
     catalog: Catalog = state.catalog
     plan = catalog.plan(scheme_id)

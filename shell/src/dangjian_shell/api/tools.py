@@ -15,6 +15,7 @@ from dangjian.orgtree import OrgTree
 from dangjian.plugins import Catalog
 from litestar import post
 from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
 
 from .docs import errors
 from .problems import ApiError
@@ -36,7 +37,7 @@ def _type_titles(catalog: Catalog, types: set[str]) -> str:
 
 @post("/schemes/{scheme_id:str}/draw", tags=TAG, summary="随机抽取现场述职的组织",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
-def draw(state: State, scheme_id: str, data: DrawRequest) -> DrawResult:
+def draw(state: State, scheme_id: FromPath[str], data: JSONBody[DrawRequest]) -> DrawResult:
     """按方案的抽取规则（不少于三分之一，向上取整）从名册中抽取现场述职的组织，其余书面述职。
     同样的名册和种子得到同样的结果；不给种子则随机生成并在结果中返回，名册摘要供事后核对。"""
     catalog: Catalog = state.catalog
@@ -64,7 +65,7 @@ def draw(state: State, scheme_id: str, data: DrawRequest) -> DrawResult:
 
 @post("/schemes/{scheme_id:str}/report-check", tags=TAG, summary="检查述职报告",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
-def report_check(state: State, scheme_id: str, data: ReportRequest) -> ReportCheck:
+def report_check(state: State, scheme_id: FromPath[str], data: JSONBody[ReportRequest]) -> ReportCheck:
     """按方案的报告要求检查字数上限、必须列出的清单及各清单篇幅（按非空白字符计）；
     ok 为 false 的报告应退回修改。"""
     catalog: Catalog = state.catalog
