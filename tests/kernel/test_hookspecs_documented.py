@@ -25,7 +25,7 @@ SECTIONS = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", DOC, flags=re.DOTAL
 def test_every_hookspec_is_found():
     assert set(HOOKS) == {"register_org_types", "register_methods", "register_schemes",
                           "register_diagnostics", "register_document_checks",
-                          "register_batch_rules"}
+                          "register_batch_rules", "register_rollups"}
 
 
 def test_documented_hooks_are_exactly_the_hookspecs():
@@ -53,4 +53,4 @@ def test_the_examples_register_through_a_real_catalogue():
     registered = catalog.plugins["hook_examples"].registered
     assert registered == {"org_type": ["village"], "method": ["per_member"],
                           "diagnostic": ["no_deputy"], "document_check": ["signed"],
-                          "batch_rule": ["all_graded"]}
+                          "batch_rule": ["all_graded"], "rollup": ["branch_count"]}

@@ -7,7 +7,7 @@ from .engine import Plan, compile_scheme, outcome
 from .errors import (DangjianError, DuplicateError, EvaluationRejected, InputFileError, NotFound,
                      PluginError, SchemeError)
 from .extension import (BatchRule, DiagnosticMethod, DocumentCheck, EvalContext, Method,
-                        MethodSpec, Outcome)
+                        MethodSpec, Outcome, Rollup)
 from .hookspecs import hookimpl
 from .loading import load_scheme, scheme_hash
 from .models import (Activity, Evaluation, Finding, Line, Organization, OrgInline, OrgType,
@@ -21,7 +21,7 @@ __all__ = [
     "Activity", "BatchRule", "Catalog", "DangjianError", "DiagnosticMethod", "DocumentCheck",
     "DuplicateError", "EvalContext", "Evaluation", "EvaluationRejected", "Finding",
     "InputFileError", "Line", "Method", "MethodSpec", "NotFound", "OrgInline", "OrgType",
-    "Organization", "Outcome", "Plan", "PluginError", "Reject", "Result", "Scheme",
+    "Organization", "Outcome", "Plan", "PluginError", "Reject", "Result", "Rollup", "Scheme",
     "SchemeError", "compile_scheme", "hookimpl", "load_catalog", "load_scheme",
     "make_plugin_manager", "outcome", "scheme_hash",
 ]

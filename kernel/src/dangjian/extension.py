@@ -104,3 +104,14 @@ class BatchRule:
     title: str
     run: Callable[..., list[Finding]]
     doc: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rollup:
+    """A roll-up over an organization tree for some schemes: `run(orgs, results) -> rows`."""
+
+    name: str
+    title: str
+    run: Callable[..., list]
+    schemes: tuple[str, ...] | list[str] = ()
+    doc: str = ""

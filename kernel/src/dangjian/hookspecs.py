@@ -69,3 +69,14 @@ def register_batch_rules(register: Callable) -> None:
     `run(results: list[Result], rule: BatchRuleSpec) -> list[Finding]` sees a whole finished
     batch (quotas, distributions). A scheme's `[[batch_rules]]` entries name them by `method`.
     """
+
+
+@hookspec
+def register_rollups(register: Callable) -> None:
+    """Register roll-ups over an organization tree: call `register(Rollup(name=..., title=...,
+    schemes=[...], run=...))`.
+
+    `run(orgs: list[Organization], results: list[Result]) -> list` returns one row per unit,
+    each with a `text()` sentence in Chinese and msgspec-encodable fields; build the counting on
+    `dangjian.orgtree.rollup`. `dangjian rollup SCHEME` runs the roll-ups naming that scheme.
+    """

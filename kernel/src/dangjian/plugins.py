@@ -17,7 +17,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import DangjianError, DuplicateError, NotFound, PluginError, SchemeError
-from .extension import BatchRule, DiagnosticMethod, DocumentCheck, Method
+from .extension import BatchRule, DiagnosticMethod, DocumentCheck, Method, Rollup
 from .loading import load_scheme, scheme_hash
 from .models import OrgType
 from .scheme import Scheme
@@ -130,6 +130,7 @@ class Catalog:
         self.diagnostics: dict[str, DiagnosticMethod] = {}
         self.document_checks: dict[str, DocumentCheck] = {}
         self.batch_rules: dict[str, BatchRule] = {}
+        self.rollups: dict[str, Rollup] = {}
         self.schemes: dict[str, LoadedScheme] = {}
         self.owners: dict[tuple[str, str], str] = {}
         self._plans: dict[str, Any] = {}
@@ -189,6 +190,10 @@ class Catalog:
             plan = self._plans[scheme_id] = compile_scheme(self.scheme(scheme_id), self)
         return plan
 
+    def rollups_for(self, scheme_id: str) -> list[Rollup]:
+        """The roll-ups registered for a scheme, in registration order."""
+        return [r for r in self.rollups.values() if scheme_id in r.schemes]
+
     def versions(self, plugins: set[str]) -> dict[str, str]:
         return {name: self.plugins[name].version for name in sorted(plugins) if name in self.plugins}
 
@@ -199,6 +204,7 @@ _KINDS: list[tuple[str, str, str, type]] = [
     ("register_diagnostics", "diagnostic", "diagnostics", DiagnosticMethod),
     ("register_document_checks", "document_check", "document_checks", DocumentCheck),
     ("register_batch_rules", "batch_rule", "batch_rules", BatchRule),
+    ("register_rollups", "rollup", "rollups", Rollup),
 ]
 
 

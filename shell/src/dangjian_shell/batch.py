@@ -120,6 +120,7 @@ def run_batch(request: BatchRequest) -> BatchReport:
                 store = Store(request.db)
                 try:
                     report.summary = store.write_run(meta, stream)
+                    report.notes.extend(_track(store, plan.scheme, report.summary.run_id))
                 finally:
                     store.close()
             else:
@@ -136,6 +137,17 @@ def run_batch(request: BatchRequest) -> BatchReport:
         report.notes.extend(_activity_notes(activities))
     report.duplicates = {org: n for org, n in seen.items() if n > 1}
     return report
+
+
+def _track(store, scheme, run_id: int) -> list[str]:
+    """Follow the flags the scheme tracks (`extra.tracked_flags`) with the run just stored."""
+    from dangjian import tracking
+
+    if "tracked_flags" not in scheme.extra:
+        return []
+    update = tracking.update_from_run(store, run_id, flags=tracking.tracked_flags_of(scheme))
+    return [f"跟踪标记：新标记{len(update.raised)}个，销号{len(update.cleared)}个，"
+            f"未销号{len(update.still_open)}个（dangjian flags {scheme.id} 查看）"]
 
 
 def _activity_notes(index: ActivityIndex) -> list[str]:

@@ -19,7 +19,9 @@ from .commands import (
     deadlines,
     demo,
     explain,
+    flags,
     lint_report,
+    rollup,
     runs,
     sample,
     score,
@@ -69,7 +71,7 @@ def root(
 
 
 for module in (demo, catalog, template, score, explain, runs, sample, coverage, lint_report,
-               deadlines):
+               deadlines, rollup, flags):
     module.register(app)
 
 
