@@ -68,6 +68,8 @@ _TYPE_NAMES = {"str": "文本", "int": "整数", "float": "数字", "bool": "布
                "datetime": "日期时间", "decimal": "数字", "int | null": "整数或 null",
                "str | null": "文本或 null", "array | null": "数组或 null",
                "object | null": "对象或 null"}
+_MALFORMED = re.compile(r"JSON is malformed|Input data was truncated|Invalid UTF-8",
+                        re.IGNORECASE)
 _BOUNDS = {">=": "不小于", "<=": "不大于", ">": "大于", "<": "小于"}
 
 
@@ -132,7 +134,7 @@ def on_validation(request: Request, exc: ValidationException) -> Response[Proble
     errors = _validation_errors(exc)
     if not errors:
         detail = str(exc.detail or "")
-        if detail.startswith("JSON is malformed") or "decode" in detail.lower():
+        if _MALFORMED.search(detail):
             return problem(request, 400, "请求体不是有效的 JSON", kind="malformed")
         return problem(request, 400, explain(detail)[0])
     first = errors[0]
@@ -151,7 +153,7 @@ def on_http(request: Request, exc: HTTPException) -> Response[Problem]:
         return problem(request, 413, detail)
     if status == 400:
         detail = str(exc.detail or "")
-        if detail.startswith("JSON is malformed") or "malformed" in detail.lower():
+        if _MALFORMED.search(detail):
             return problem(request, 400, "请求体不是有效的 JSON", kind="malformed")
         return problem(request, 400, explain(detail)[0])
     if status >= 500:
