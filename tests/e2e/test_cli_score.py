@@ -60,9 +60,10 @@ def test_one_run_over_jsonl_csv_and_xlsx_loses_no_row(tmp_path, inputs):
     results = {r["org_id"]: r for r in map(json.loads, (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines())}
     # 70% × (85+85+95)/3 + 30% × 90 = 61.83 + 27 = 88.83: 较好
     assert (results["x-b01"]["total"], results["x-b01"]["grade"]) == (88.83, "较好")
-    # 70% × 50 + 30% × 50 = 50.00: 差, so 约谈
+    # 70% × 50 + 30% × 50 = 50.00: 差, so 约谈 and 限期整改
     assert (results["x-b03"]["total"], results["x-b03"]["grade"]) == (50.0, "差")
-    assert [c["id"] for c in results["x-b03"]["consequences"]] == ["talk"]
+    assert [c["id"] for c in results["x-b03"]["consequences"]] == ["admonitory_talk",
+                                                                   "rectify_by_deadline"]
     # 70% × (95+95+95)/3 + 30% × 100 = 66.5 + 30 = 96.50: 好
     assert (results["x-c01"]["total"], results["x-c01"]["grade"]) == (96.5, "好")
     rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8-sig")
