@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import msgspec
-
 from dangjian import Scheme, hookimpl
 
 GRADES = ["好", "较好", "一般", "差"]
 KINDS = ["主题党日", "党课", "组织生活会"]
 
-# (method, input type, params, how to generate a value)
+# (method, input type, params)
 _PATTERNS = [
     ("number", "number", {}),
     ("rating", "list", {"min_raters": 3, "trim": 1}),
@@ -78,7 +78,7 @@ def evaluations_25(n: int, seed: int = 2022) -> Iterator[dict]:
     methods = {node.input: node.method for sec in scheme.criteria for node in sec.children if node.input}
     for i in range(n):
         inputs = {}
-        for name, spec in kinds.items():
+        for name in kinds:
             method = methods[name]
             if method == "number":
                 inputs[name] = rng.randint(50, 100)
@@ -108,13 +108,44 @@ def evaluations_25(n: int, seed: int = 2022) -> Iterator[dict]:
         }
 
 
+# The reference scheme's flags and how often the generator raises each.
+JILIN_FLAGS = {"integrity_problem": 0.03, "many_problems": 0.02, "poor_mass_appraisal": 0.02,
+               "serious": 0.01}
+
+
 def evaluations_jilin(n: int, seed: int = 2019) -> Iterator[dict]:
+    """Secretaries' assessments: 15–40 raters each (scores and ballots mixed), a superior's
+    score, and now and then a veto or accountability flag."""
     rng = random.Random(seed)
     for i in range(n):
         onsite = [rng.choice([rng.randint(60, 100), rng.choice(GRADES)])
                   for _ in range(rng.randint(15, 40))]
         inputs = {"onsite": onsite, "superior": rng.randint(55, 100)}
-        if rng.random() < 0.05:
-            inputs["integrity_problem"] = True
+        for flag, share in JILIN_FLAGS.items():
+            if rng.random() < share:
+                inputs[flag] = True
         yield {"org_id": f"j{i:07d}", "org": {"name": f"第{i}党支部", "type": "branch"},
                "inputs": inputs}
+
+
+def write_jsonl(path: Path, records: Iterator[dict]) -> int:
+    """Write records one JSON object a line; returns how many."""
+    encode = msgspec.json.encode
+    count = 0
+    with open(path, "wb") as f:
+        buffer = []
+        for record in records:
+            buffer.append(encode(record))
+            count += 1
+            if len(buffer) >= 10_000:
+                f.write(b"\n".join(buffer) + b"\n")
+                buffer.clear()
+        if buffer:
+            f.write(b"\n".join(buffer) + b"\n")
+    return count
+
+
+def write_scheme_25(path: Path) -> Path:
+    """The 25-criterion scheme as a JSON scheme file, for `dangjian score <file>`."""
+    path.write_bytes(msgspec.json.encode(scheme_25()))
+    return path

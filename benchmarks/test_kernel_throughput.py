@@ -1,6 +1,7 @@
-"""Kernel throughput: 100,000 evaluations of a 25-criterion scheme with a compiled plan.
+"""The kernel alone, in process: decode, score and encode with explanations, nothing stored.
 
-Run explicitly: `uv run pytest benchmarks --benchmark-enable`.
+A 25-criterion scheme using every built-in method, and the reference scheme, on the same
+numbers of generated records as the pipeline.
 """
 
 from __future__ import annotations
@@ -8,30 +9,38 @@ from __future__ import annotations
 import time
 
 import msgspec
-import pytest
+from dangjian import load_catalog
+from dangjian.pipeline import Encoded, score_records
 
-from dangjian import Evaluation, load_catalog
-
+from .conftest import RECORDS
 from .synthetic import BenchPlugin, evaluations_25
 
-N = 100_000
 
-
-@pytest.fixture(scope="module")
-def prepared():
+def test_25_criteria_every_method(figures, benchmark):
     plan = load_catalog(entry_points=False, plugins=[BenchPlugin()]).plan("bench-25")
-    evaluations = msgspec.convert(list(evaluations_25(N)), list[Evaluation])
-    return plan, evaluations
+    lines = [msgspec.json.encode(e) for e in evaluations_25(RECORDS)]
 
-
-def test_score_100k_evaluations_of_25_criteria(benchmark, prepared):
-    plan, evaluations = prepared
-
-    def run():
-        return sum(1 for _ in plan.score_many(enumerate(evaluations, 1)))
+    def score():
+        return [item for item in score_records(plan, enumerate(lines, 1))
+                if not isinstance(item, Encoded)]
 
     start = time.perf_counter()
-    count = benchmark.pedantic(run, rounds=1, iterations=1)
-    elapsed = time.perf_counter() - start
-    assert count == N
-    print(f"\n25-criterion scheme: {N} evaluations in {elapsed:.2f} s = {N / elapsed:,.0f} evaluations/s")
+    rejects = benchmark.pedantic(score, rounds=1, iterations=1)
+    figures.add("kernel: 25 criteria, every method", RECORDS / (time.perf_counter() - start),
+                "records/s")
+    assert not rejects, rejects[:3]
+
+
+def test_reference_scheme(plan, jilin_file, figures, benchmark):
+    with open(jilin_file, "rb") as f:
+        lines = f.read().splitlines()
+
+    def score():
+        return sum(1 for item in score_records(plan, enumerate(lines, 1))
+                   if isinstance(item, Encoded))
+
+    start = time.perf_counter()
+    scored = benchmark.pedantic(score, rounds=1, iterations=1)
+    figures.add("kernel: jilin-health-2019", RECORDS / (time.perf_counter() - start),
+                "records/s")
+    assert scored == RECORDS

@@ -22,6 +22,9 @@ _encode = msgspec.json.Encoder(decimal_format="number").encode
 _decode_result = msgspec.json.Decoder(Result).decode
 _decode_lines = msgspec.json.Decoder(list[Line]).decode
 CHUNK = 2000
+RESULTS_INSERT = "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+LINES_INSERT = "INSERT INTO lines VALUES (?, ?, ?, ?)"
+REJECTS_INSERT = "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)"
 
 
 def _m001_initial(db) -> None:
@@ -119,6 +122,13 @@ def tally(items: Iterable[Result | Encoded | Reject],
         yield item
 
 
+def stored_rows(run_id: int, seq: int, item: Result | Encoded) -> tuple[tuple, tuple]:
+    """The `results` row and the `lines` row a scored item is stored as."""
+    row = item if isinstance(item, Encoded) else split_result(item)
+    return ((run_id, seq, row.org_id, row.org_name, row.org_type, row.total, row.grade,
+             row.payload.decode()), (run_id, seq, row.org_id, row.lines.decode()))
+
+
 class Store:
     """The run database. One `Store` per process; opened once, migrated on open."""
 
@@ -162,10 +172,9 @@ class Store:
                                     item.reason))
                 else:
                     seq += 1
-                    row = item if isinstance(item, Encoded) else split_result(item)
-                    results.append((run_id, seq, row.org_id, row.org_name, row.org_type,
-                                    row.total, row.grade, row.payload.decode()))
-                    lines.append((run_id, seq, row.org_id, row.lines.decode()))
+                    result_row, line_row = stored_rows(run_id, seq, item)
+                    results.append(result_row)
+                    lines.append(line_row)
                 if len(results) >= CHUNK or len(rejects) >= CHUNK:
                     self._flush(results, lines, rejects)
             self._flush(results, lines, rejects)
@@ -179,10 +188,10 @@ class Store:
     def _flush(self, results: list, lines: list, rejects: list) -> None:
         conn = self.db.conn
         if results:
-            conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", results)
-            conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", lines)
+            conn.executemany(RESULTS_INSERT, results)
+            conn.executemany(LINES_INSERT, lines)
         if rejects:
-            conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)", rejects)
+            conn.executemany(REJECTS_INSERT, rejects)
         results.clear()
         lines.clear()
         rejects.clear()

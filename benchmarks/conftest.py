@@ -1,0 +1,112 @@
+"""Benchmark set-up: sizes from the environment, generated input files, the floor and the
+pipeline runs (shared by the ratio benchmarks), and the figures table printed at the end.
+
+Sizes: `DANGJIAN_BENCH_RECORDS` (default 100000) for floor, pipeline and kernel;
+`DANGJIAN_BENCH_PEER_RECORDS` (default 20000) for zen-engine; `DANGJIAN_BENCH_5M=1` adds the
+5,000,000-record memory run. `DANGJIAN_BENCH_DATA=dir` keeps generated inputs between runs;
+`DANGJIAN_BENCH_JSON=file` saves the figures.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from dangjian import load_catalog
+
+from .figures import Figures, strict
+from .measure import file_digest, measure_floor, remove_db, run, score_command
+from .synthetic import evaluations_jilin, write_jsonl
+
+RECORDS = int(os.environ.get("DANGJIAN_BENCH_RECORDS", "100000"))
+PEER_RECORDS = int(os.environ.get("DANGJIAN_BENCH_PEER_RECORDS", "20000"))
+SCHEME = "jilin-health-2019"
+
+_figures = Figures()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not (_figures.values or _figures.ratios):
+        return
+    for line in _figures.report():
+        terminalreporter.write_line(line)
+    target = os.environ.get("DANGJIAN_BENCH_JSON")
+    if target:
+        _figures.save(target)
+        terminalreporter.write_line(f"figures saved to {target}")
+
+
+@pytest.fixture(scope="session")
+def figures() -> Figures:
+    return _figures
+
+
+def check_goal(ratio) -> None:
+    """Fail on a missed goal only in strict mode; otherwise the table reports it."""
+    if strict():
+        assert ratio.met, ratio.line()
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    kept = os.environ.get("DANGJIAN_BENCH_DATA")
+    if kept:
+        path = Path(kept)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("bench")
+
+
+def jilin_input(data_dir: Path, n: int) -> Path:
+    """`n` generated jilin-health-2019 evaluations as JSONL (kept if already there)."""
+    path = data_dir / f"jilin-{n}.jsonl"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        write_jsonl(partial, evaluations_jilin(n))
+        partial.rename(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def jilin_file(data_dir) -> Path:
+    return jilin_input(data_dir, RECORDS)
+
+
+@pytest.fixture(scope="session")
+def plan():
+    return load_catalog().plan(SCHEME)
+
+
+@pytest.fixture(scope="session")
+def floor(plan, jilin_file, data_dir, figures):
+    """The floor, measured once per run: decode the JSONL, insert the rows the CLI stores."""
+    result = measure_floor(plan, jilin_file, data_dir / "floor.db")
+    figures.add("floor: msgspec decode", result.records / result.decode_seconds, "records/s")
+    figures.add("floor: SQLite insert (as stored, one transaction)",
+                result.records / result.insert_seconds, "rows/s")
+    figures.add("floor: decode + insert", result.rate, "records/s")
+    return result
+
+
+@pytest.fixture(scope="session")
+def pipeline(jilin_file, data_dir, figures):
+    """`dangjian score` end to end with --db and --out, one and two workers."""
+    runs = {}
+    digests = {}
+    for workers in (1, 2):
+        db, out = data_dir / f"pipeline-{workers}.db", data_dir / f"pipeline-{workers}.jsonl"
+        remove_db(db)
+        done = run(score_command(SCHEME, jilin_file, db, out, workers))
+        assert done.returncode == 0, done.stderr
+        summary = done.json()
+        assert summary["read"] == RECORDS and summary["scored"] + summary["rejected"] == RECORDS
+        assert summary["workers"] == workers
+        digests[workers] = file_digest(out)
+        runs[workers] = done
+        figures.add(f"pipeline: dangjian score --workers {workers}", RECORDS / done.seconds,
+                    "records/s")
+        remove_db(db)
+        out.unlink()
+    assert digests[1] == digests[2], "--workers 2 wrote different results from --workers 1"
+    return runs

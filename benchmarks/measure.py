@@ -1,0 +1,158 @@
+"""Measuring tools shared by the benchmarks: the `dangjian` command in a subprocess with its
+wall time and peak memory, and the floor (decoding and storing without scoring)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from dangjian.models import Evaluation
+from dangjian.pipeline import score_records
+from dangjian.runs import run_meta
+from dangjian.storage import LINES_INSERT, RESULTS_INSERT, Store, stored_rows
+
+BIN = Path(sys.executable).parent
+
+
+def command(name: str) -> str:
+    """An installed console script of this environment (`dangjian`)."""
+    path = BIN / name
+    if not path.exists():
+        raise RuntimeError(f"{name} is not installed in {BIN}")
+    return str(path)
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float
+    stdout: str
+    stderr: str
+    returncode: int
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def run(args: list[str], *, env: dict | None = None) -> Run:
+    """Run a command to the end: its wall time and its own peak RSS (`os.wait4`)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, usage.ru_maxrss / 1024, out.read().decode(), err.read().decode(),
+                   proc.returncode)
+
+
+def score_command(scheme: str, source: Path, db: Path, out: Path, workers: int = 1) -> list[str]:
+    return [command("dangjian"), "score", scheme, str(source), "--db", str(db), "--out", str(out),
+            "--workers", str(workers), "--quiet", "--json"]
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for line in f if line.strip())
+
+
+@dataclass
+class Floor:
+    """Decoding the input and inserting the stored rows, timed apart; nothing scored."""
+
+    records: int
+    decode_seconds: float
+    insert_seconds: float
+
+    @property
+    def seconds(self) -> float:
+        return self.decode_seconds + self.insert_seconds
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds
+
+
+def measure_floor(plan, source: Path, db: Path, chunk: int = 2000) -> Floor:
+    """The floor on `source`: msgspec decoding of every line into Evaluation Structs, then the
+    same result and explanation rows the CLI stores, inserted in one transaction.
+
+    The rows are produced by scoring outside the timer, a chunk at a time, so memory stays
+    bounded; only `executemany` and the commit are timed.
+    """
+    decode = msgspec.json.Decoder(Evaluation).decode
+    records = 0
+    start = time.perf_counter()
+    with open(source, "rb") as f:
+        for line in f:
+            if line.strip():
+                decode(line)
+                records += 1
+    decode_seconds = time.perf_counter() - start
+
+    remove_db(db)
+    store = Store(db)
+    conn = store.db.conn
+    meta = run_meta(plan)
+    insert_seconds = 0.0
+    with open(source, "rb") as f:
+        pairs = ((n, line) for n, line in enumerate(f, 1) if line.strip())
+        items = score_records(plan, pairs, chunk_size=chunk)
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        cursor = conn.execute(
+            "INSERT INTO runs (scheme_id, scheme_version, scheme_hash, plugin_versions,"
+            " started_at, workers, read, scored, rejected) VALUES (?, ?, ?, '{}', '', 1, 0, 0, 0)",
+            (meta.scheme_id, meta.scheme_version, meta.scheme_hash))
+        run_id = cursor.lastrowid
+        insert_seconds += time.perf_counter() - start
+        results: list[tuple] = []
+        lines: list[tuple] = []
+        seq = 0
+        for item in items:
+            if not hasattr(item, "payload"):
+                continue
+            seq += 1
+            result_row, line_row = stored_rows(run_id, seq, item)
+            results.append(result_row)
+            lines.append(line_row)
+            if len(results) >= chunk:
+                start = time.perf_counter()
+                conn.executemany(RESULTS_INSERT, results)
+                conn.executemany(LINES_INSERT, lines)
+                insert_seconds += time.perf_counter() - start
+                results.clear()
+                lines.clear()
+        start = time.perf_counter()
+        if results:
+            conn.executemany(RESULTS_INSERT, results)
+            conn.executemany(LINES_INSERT, lines)
+        conn.execute("COMMIT")
+        store.close()
+        insert_seconds += time.perf_counter() - start
+    remove_db(db)
+    return Floor(records, decode_seconds, insert_seconds)
