@@ -87,3 +87,16 @@ def test_a_damaged_database_is_500_without_its_path(catalog, tmp_path):
         problem = assert_problem(client.get("/runs", headers=READ), 500)
     assert problem["detail"] == "评分数据库出错，已记录在服务器日志中，请联系管理员"
     assert str(tmp_path) not in str(problem)
+
+
+def test_a_misspelt_query_parameter_is_400_not_silently_ignored(client):
+    problem = assert_problem(client.get("/runs/1/results?grdae=好", headers=READ), 400)
+    assert problem["field"] == "grdae"
+    assert "未知的查询参数“grdae”" in problem["detail"]
+    assert "grade" in problem["detail"]
+
+
+def test_run_ids_beyond_sqlite_integers_are_400_not_a_crash(client):
+    problem = assert_problem(client.get(f"/runs/{2**64}", headers=READ), 400)
+    assert problem["field"] == "run_id"
+    assert assert_problem(client.get("/runs/0", headers=READ), 400)["field"] == "run_id"

@@ -20,9 +20,11 @@ from .. import __version__
 from . import catalogue, runs, scoring, tools
 from .access import BEARER
 from .database import open_store
-from .encoding import DecimalAsNumber, NumberJSONResponse
+from .encoding import NumberJSONResponse
 from .keys import KeyRing
+from .openapi import DecimalAsNumber, close_strict_objects
 from .problems import EXCEPTION_HANDLERS
+from .queries import refuse_unknown_query
 from .settings import Settings, settings_from_env
 
 DESCRIPTION = """dangjian 党建考核评分接口，与 `dangjian` 命令行使用同一内核和同一数据库。
@@ -87,10 +89,11 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
     if settings.cors_origins:
         cors = CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                           allow_headers=["Authorization", "Content-Type"])
-    return Litestar(
+    app = Litestar(
         route_handlers=[index, *catalogue.ROUTES, *scoring.ROUTES, *runs.ROUTES, *tools.ROUTES],
         state=State({"catalog": catalog, "settings": settings}),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=refuse_unknown_query,
         response_class=NumberJSONResponse,
         request_max_body_size=settings.max_body,
         openapi_config=openapi,
@@ -99,6 +102,8 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
         on_startup=[prepare_database],
         debug=False,
     )
+    close_strict_objects(app.openapi_schema)
+    return app
 
 
 def app_from_env() -> Litestar:

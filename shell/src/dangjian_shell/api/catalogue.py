@@ -6,7 +6,7 @@ from importlib import metadata
 from typing import Any
 
 from dangjian.plugins import Catalog, LoadedScheme
-from litestar import Response, get
+from litestar import get
 from litestar.datastructures import State
 from litestar.params import FromPath
 
@@ -16,6 +16,7 @@ from .input_schema import evaluation_schema
 from .wire import Health, PluginOut, SchemeDetail, SchemeSummary
 
 TAG = ["目录"]
+SCHEMA_MEDIA_TYPE = "application/schema+json"
 
 
 def tools_of(loaded: LoadedScheme) -> list[str]:
@@ -64,7 +65,7 @@ def schemes(state: State) -> list[SchemeSummary]:
     return [_summary(catalog.schemes[key]) for key in sorted(catalog.schemes)]
 
 
-@get("/schemes/{scheme_id:str}", tags=TAG, summary="一个考核方案", responses=errors(404),
+@get("/schemes/{scheme_id:str}", tags=TAG, summary="一个考核方案", responses=errors(400, 404),
      sync_to_thread=False)
 def scheme(state: State, scheme_id: FromPath[str]) -> SchemeDetail:
     """方案全文：输入、评分项目树、分项权重、等次、一票否决、荣誉与结果运用等。"""
@@ -74,14 +75,13 @@ def scheme(state: State, scheme_id: FromPath[str]) -> SchemeDetail:
 
 
 @get("/schemes/{scheme_id:str}/input-schema", tags=TAG, summary="评分输入的 JSON Schema",
-     responses=errors(404), sync_to_thread=False)
-def input_schema(state: State, scheme_id: FromPath[str]) -> Response[dict[str, Any]]:
+     responses=errors(400, 404), media_type=SCHEMA_MEDIA_TYPE, sync_to_thread=False)
+def input_schema(state: State, scheme_id: FromPath[str]) -> dict[str, Any]:
     """按方案的输入定义生成的 JSON Schema（draft 2020-12），描述一个组织的评分输入。"""
     catalog: Catalog = state.catalog
     loaded = catalog.scheme(scheme_id)
     titles = {t.id: t.title for t in catalog.org_types.values()}
-    return Response(evaluation_schema(loaded.scheme, titles),
-                    media_type="application/schema+json")
+    return evaluation_schema(loaded.scheme, titles)
 
 
 ROUTES = [health, plugins, schemes, scheme, input_schema]

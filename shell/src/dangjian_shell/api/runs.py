@@ -15,7 +15,7 @@ from dangjian.plugins import Catalog
 from dangjian.runs import run_meta, score_batch
 from litestar import Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from .access import SECURITY, require_key
 from .database import store_at
@@ -33,7 +33,8 @@ MAX_PAGE = 1000
 
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE,
                                       description=f"每页条数，1—{MAX_PAGE}")]
-Offset = Annotated[int, QueryParameter(ge=0, description="跳过的条数，从 0 起")]
+Offset = Annotated[int, QueryParameter(ge=0, le=2**63 - 1, description="跳过的条数，从 0 起")]
+RunId = Annotated[int, PathParameter(ge=1, le=2**63 - 1, description="批次编号")]
 
 
 def _digest(data: RunRequest) -> str:
@@ -68,8 +69,8 @@ def list_runs(state: State, limit: Limit = 50, offset: Offset = 0) -> list[RunIn
         return [run_info(row) for row in store.runs(limit=limit, offset=offset)]
 
 
-@get("/runs/{run_id:int}", summary="一个评分批次", responses=errors(401, 404), **READ)
-def get_run(state: State, run_id: FromPath[int]) -> RunInfo:
+@get("/runs/{run_id:int}", summary="一个评分批次", responses=errors(400, 401, 404), **READ)
+def get_run(state: State, run_id: RunId) -> RunInfo:
     """批次的方案、插件版本、输入摘要和计数。"""
     with store_at(state.settings.db_path) as store:
         return run_info(store.run(run_id))
@@ -86,7 +87,7 @@ def _type_id(catalog: Catalog, org_type: str | None) -> str | None:
      responses=errors(400, 401, 404), **READ)
 def list_results(
     state: State,
-    run_id: FromPath[int],
+    run_id: RunId,
     grade: Annotated[str | None, QueryParameter(description="只列此等次，如 好、一般")] = None,
     org_type: Annotated[str | None, QueryParameter(
         description="只列此组织类型（编号或名称，如 branch 或 党支部）")] = None,
@@ -105,16 +106,17 @@ def list_results(
 
 
 @get("/runs/{run_id:int}/results/{org_id:str}", summary="一个组织在批次中的结果",
-     responses=errors(401, 404), **READ)
-def get_result(state: State, run_id: FromPath[int], org_id: FromPath[str]) -> Result:
+     responses=errors(400, 401, 404), **READ)
+def get_result(state: State, run_id: RunId, org_id: FromPath[str]) -> Result:
     """含逐条得分说明，与 dangjian explain --json 的输出逐字节相同。"""
     with store_at(state.settings.db_path) as store:
         return store.result(run_id, org_id)
 
 
-@get("/runs/{run_id:int}/rejects", summary="一个批次中被拒绝的行", responses=errors(401, 404),
+@get("/runs/{run_id:int}/rejects", summary="一个批次中被拒绝的行",
+     responses=errors(400, 401, 404),
      **READ)
-def list_rejects(state: State, run_id: FromPath[int]) -> list[Reject]:
+def list_rejects(state: State, run_id: RunId) -> list[Reject]:
     """每一行被拒绝的原因：行号、组织编号、字段和说明。"""
     with store_at(state.settings.db_path) as store:
         return store.rejects(run_id)
