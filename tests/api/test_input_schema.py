@@ -1,4 +1,4 @@
-"""The JSON Schema of a scheme's evaluation input: generated from `inputs`, agreeing with the kernel."""
+"""A scheme's evaluation-input JSON Schema, generated from `inputs`, agrees with the kernel."""
 
 from __future__ import annotations
 

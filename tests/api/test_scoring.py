@@ -65,7 +65,8 @@ def test_score_out_of_range_is_400_naming_the_input(client):
     problem = response.json()
     assert problem["field"] == "inputs.onsite"
     assert "第2项101超出0—100" in problem["detail"]
-    assert problem["type"].endswith(":rejected")
+    assert problem["type"] == "urn:dangjian:problem:rejected"
+    assert problem["title"] == "无法评分"
 
 
 def test_missing_superior_and_out_of_scope_org_type_are_rejected(client):

@@ -80,7 +80,8 @@ def test_a_3001_character_report_is_too_long(client):
     third = "成绩清单" + "绩" * 996, "问题清单" + "问" * 996, "任务清单" + "任" * 997
     report = client.post(CHECK, json={"text": "\n".join(third)}).json()
     assert report["chars"] == 3001
-    assert [f["message"] for f in report["findings"]] == ["述职述责述廉报告共3001字，超过3000字的要求"]
+    assert [f["message"] for f in report["findings"]] == [
+        "述职述责述廉报告共3001字，超过3000字的要求"]
     exact = client.post(CHECK, json={"text": "\n".join(third)[:-1]}).json()
     assert exact["chars"] == 3000 and exact["ok"] is True
 

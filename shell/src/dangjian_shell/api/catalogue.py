@@ -33,7 +33,8 @@ def _kernel_version() -> str:
         return "?"
 
 
-@get("/health", tags=TAG, summary="服务状态", sync_to_thread=False)
+@get("/health", tags=TAG, summary="服务状态", response_description="服务状态与版本",
+     sync_to_thread=False)
 def health(state: State) -> Health:
     """服务是否可用，以及版本和已安装的方案、插件数量。"""
     catalog: Catalog = state.catalog
@@ -42,7 +43,8 @@ def health(state: State) -> Health:
                   plugin_problems=len(catalog.problems))
 
 
-@get("/plugins", tags=TAG, summary="已安装的插件", sync_to_thread=False)
+@get("/plugins", tags=TAG, summary="已安装的插件", response_description="插件列表",
+     sync_to_thread=False)
 def plugins(state: State) -> list[PluginOut]:
     """每个插件的名称、版本、注册的内容，以及加载时的问题。"""
     catalog: Catalog = state.catalog
@@ -58,14 +60,16 @@ def _summary(loaded: LoadedScheme) -> SchemeSummary:
                          tools=tools_of(loaded))
 
 
-@get("/schemes", tags=TAG, summary="已安装的考核方案", sync_to_thread=False)
+@get("/schemes", tags=TAG, summary="已安装的考核方案", response_description="方案列表",
+     sync_to_thread=False)
 def schemes(state: State) -> list[SchemeSummary]:
     """每个方案的编号、标题、版本、来源插件和可用工具（draw 现场抽取、report 报告检查）。"""
     catalog: Catalog = state.catalog
     return [_summary(catalog.schemes[key]) for key in sorted(catalog.schemes)]
 
 
-@get("/schemes/{scheme_id:str}", tags=TAG, summary="一个考核方案", responses=errors(400, 404),
+@get("/schemes/{scheme_id:str}", tags=TAG, summary="一个考核方案",
+     response_description="方案全文", responses=errors(400, 404),
      sync_to_thread=False)
 def scheme(state: State, scheme_id: FromPath[str]) -> SchemeDetail:
     """方案全文：输入、评分项目树、分项权重、等次、一票否决、荣誉与结果运用等。"""
@@ -75,6 +79,7 @@ def scheme(state: State, scheme_id: FromPath[str]) -> SchemeDetail:
 
 
 @get("/schemes/{scheme_id:str}/input-schema", tags=TAG, summary="评分输入的 JSON Schema",
+     response_description="评分输入的 JSON Schema",
      responses=errors(400, 404), media_type=SCHEMA_MEDIA_TYPE, sync_to_thread=False)
 def input_schema(state: State, scheme_id: FromPath[str]) -> dict[str, Any]:
     """按方案的输入定义生成的 JSON Schema（draft 2020-12），描述一个组织的评分输入。"""

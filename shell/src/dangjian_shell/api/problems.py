@@ -11,7 +11,7 @@ import logging
 import re
 import sqlite3
 
-from dangjian.errors import DangjianError
+from dangjian.errors import DangjianError, EvaluationRejected
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
@@ -30,6 +30,12 @@ KINDS: dict[int, tuple[str, str]] = {
     413: ("too-large", "请求体过大"),
     415: ("unsupported-media-type", "不支持的请求格式"),
     500: ("internal", "服务器内部错误"),
+}
+KIND_TITLES = {
+    "rejected": "无法评分",
+    "malformed": "请求体不是有效的 JSON",
+    "no-tool": "方案没有此工具",
+    "database": "评分数据库出错",
 }
 DEFAULT_DETAILS = {
     404: "没有这个接口，接口列表见 /docs",
@@ -56,6 +62,7 @@ def problem(request: Request | None, status: int, detail: str, *, field: str | N
             kind: str | None = None, errors: list[FieldError] | None = None,
             headers: dict[str, str] | None = None) -> Response[Problem]:
     slug, title = KINDS.get(status, ("error", "请求出错"))
+    title = KIND_TITLES.get(kind or "", title)
     body = Problem(type=TYPE_PREFIX + (kind or slug), title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None, field=field,
                    errors=errors or [])
@@ -126,7 +133,7 @@ def on_api_error(request: Request, exc: ApiError) -> Response[Problem]:
 
 def on_kernel_error(request: Request, exc: DangjianError) -> Response[Problem]:
     status = exc.status if exc.status in KINDS else 400
-    kind = "rejected" if exc.__class__.__name__ == "EvaluationRejected" else None
+    kind = "rejected" if isinstance(exc, EvaluationRejected) else None
     return problem(request, status, exc.message, field=exc.field, kind=kind)
 
 

@@ -42,7 +42,8 @@ def _digest(data: RunRequest) -> str:
     return hashlib.sha256(encoded).hexdigest()[:16]
 
 
-@post("/schemes/{scheme_id:str}/runs", summary="评分并存储为一个批次", status_code=201,
+@post("/schemes/{scheme_id:str}/runs", summary="评分并存储为一个批次",
+      response_description="已存储的批次编号与计数", status_code=201,
       responses=errors(400, 401, 403, 404, 413), **WRITE)
 def create_run(state: State, scheme_id: FromPath[str],
                data: JSONBody[RunRequest]) -> Response[RunCreated]:
@@ -62,14 +63,16 @@ def create_run(state: State, scheme_id: FromPath[str],
     return Response(body, status_code=201, headers={"Location": f"/runs/{summary.run_id}"})
 
 
-@get("/runs", summary="评分批次列表", responses=errors(400, 401), **READ)
+@get("/runs", summary="评分批次列表", response_description="批次列表",
+     responses=errors(400, 401), **READ)
 def list_runs(state: State, limit: Limit = 50, offset: Offset = 0) -> list[RunInfo]:
     """最近的批次在前：方案、版本、时间、读入/评分/拒绝数和等次分布。"""
     with store_at(state.settings.db_path) as store:
         return [run_info(row) for row in store.runs(limit=limit, offset=offset)]
 
 
-@get("/runs/{run_id:int}", summary="一个评分批次", responses=errors(400, 401, 404), **READ)
+@get("/runs/{run_id:int}", summary="一个评分批次",
+     response_description="批次信息", responses=errors(400, 401, 404), **READ)
 def get_run(state: State, run_id: RunId) -> RunInfo:
     """批次的方案、插件版本、输入摘要和计数。"""
     with store_at(state.settings.db_path) as store:
@@ -84,7 +87,7 @@ def _type_id(catalog: Catalog, org_type: str | None) -> str | None:
 
 
 @get("/runs/{run_id:int}/results", summary="一个批次的评分结果",
-     responses=errors(400, 401, 404), **READ)
+     response_description="一页评分结果", responses=errors(400, 401, 404), **READ)
 def list_results(
     state: State,
     run_id: RunId,
@@ -106,6 +109,7 @@ def list_results(
 
 
 @get("/runs/{run_id:int}/results/{org_id:str}", summary="一个组织在批次中的结果",
+     response_description="该组织的评分结果（含逐条说明）",
      responses=errors(400, 401, 404), **READ)
 def get_result(state: State, run_id: RunId, org_id: FromPath[str]) -> Result:
     """含逐条得分说明，与 dangjian explain --json 的输出逐字节相同。"""
@@ -114,8 +118,7 @@ def get_result(state: State, run_id: RunId, org_id: FromPath[str]) -> Result:
 
 
 @get("/runs/{run_id:int}/rejects", summary="一个批次中被拒绝的行",
-     responses=errors(400, 401, 404),
-     **READ)
+     response_description="被拒绝的行", responses=errors(400, 401, 404), **READ)
 def list_rejects(state: State, run_id: RunId) -> list[Reject]:
     """每一行被拒绝的原因：行号、组织编号、字段和说明。"""
     with store_at(state.settings.db_path) as store:

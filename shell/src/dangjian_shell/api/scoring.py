@@ -29,7 +29,8 @@ def registry_of(orgs: list[Organization]) -> dict[str, Organization] | None:
     registry: dict[str, Organization] = {}
     for position, org in enumerate(orgs):
         if org.id in registry:
-            raise ApiError(400, f"组织编号 {org.id} 在 orgs 中重复出现", field=f"orgs[{position}].id")
+            raise ApiError(400, f"组织编号 {org.id} 在 orgs 中重复出现",
+                           field=f"orgs[{position}].id")
         registry[org.id] = org
     return registry
 
@@ -40,6 +41,7 @@ def numbered(evaluations: list[Evaluation]) -> Iterator[tuple[int, Evaluation]]:
 
 
 @post("/schemes/{scheme_id:str}/score", tags=TAG, summary="为一个组织评分（不存储）",
+      response_description="评分结果（含逐条说明）",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
 def score_one(state: State, scheme_id: FromPath[str], data: JSONBody[Evaluation]) -> Result:
     """返回总分、等次、各分项和逐条得分说明；无法评分时返回 400，并指出字段和原因。"""
@@ -52,6 +54,7 @@ def score_one(state: State, scheme_id: FromPath[str], data: JSONBody[Evaluation]
 
 
 @post("/schemes/{scheme_id:str}/score/batch", tags=TAG, summary="为一批组织评分（不存储）",
+      response_description="每个组织的结果或拒绝原因",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
 def score_batch(state: State, scheme_id: FromPath[str], data: JSONBody[Batch]) -> BatchScore:
     """每个组织要么评分、要么被拒绝并写明原因（row 为其在 evaluations 中的序号，从 1 起）。"""

@@ -36,6 +36,7 @@ def _type_titles(catalog: Catalog, types: set[str]) -> str:
 
 
 @post("/schemes/{scheme_id:str}/draw", tags=TAG, summary="随机抽取现场述职的组织",
+      response_description="抽取结果与复核信息",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
 def draw(state: State, scheme_id: FromPath[str], data: JSONBody[DrawRequest]) -> DrawResult:
     """按方案的抽取规则（不少于三分之一，向上取整）从名册中抽取现场述职的组织，其余书面述职。
@@ -64,8 +65,10 @@ def draw(state: State, scheme_id: FromPath[str], data: JSONBody[DrawRequest]) ->
 
 
 @post("/schemes/{scheme_id:str}/report-check", tags=TAG, summary="检查述职报告",
+      response_description="检查结论",
       status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
-def report_check(state: State, scheme_id: FromPath[str], data: JSONBody[ReportRequest]) -> ReportCheck:
+def report_check(state: State, scheme_id: FromPath[str],
+                 data: JSONBody[ReportRequest]) -> ReportCheck:
     """按方案的报告要求检查字数上限、必须列出的清单及各清单篇幅（按非空白字符计）；
     ok 为 false 的报告应退回修改。"""
     catalog: Catalog = state.catalog
