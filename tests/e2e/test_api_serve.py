@@ -141,3 +141,27 @@ def test_stateless_score_equals_the_cli_output_for_the_same_line(server):
     api = httpx.post(f"{base}/schemes/{SCHEME}/score", json=evaluation)
     assert api.content == (home / "one-out.jsonl").read_bytes().strip()
     assert [v["id"] for v in api.json()["vetoes"]] == ["many_problems"]
+
+
+def test_two_workers_store_concurrent_runs_in_the_same_database(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = server[0]
+
+    def create(number: int) -> int:
+        body = {"evaluations": [{"org_id": f"c{number}-{i}", "org": {"type": "branch"},
+                                 "inputs": {"onsite": [80 + i], "superior": 85}}
+                                for i in range(20)], "note": f"并发{number}"}
+        response = httpx.post(f"{base}/schemes/{SCHEME}/runs", json=body, headers=WRITE,
+                              timeout=60)
+        assert response.status_code == 201, response.text
+        return response.json()["run_id"]
+
+    with ThreadPoolExecutor(6) as pool:
+        run_ids = list(pool.map(create, range(6)))
+    assert len(set(run_ids)) == 6
+    for run_id in run_ids:
+        page = httpx.get(f"{base}/runs/{run_id}/results", params={"limit": 1000},
+                         headers=READ).json()
+        assert page["total"] == 20
+        assert len({r["org_id"].split("-")[0] for r in page["results"]}) == 1
