@@ -100,3 +100,10 @@ def test_run_ids_beyond_sqlite_integers_are_400_not_a_crash(client):
     problem = assert_problem(client.get(f"/runs/{2**64}", headers=READ), 400)
     assert problem["field"] == "run_id"
     assert assert_problem(client.get("/runs/0", headers=READ), 400)["field"] == "run_id"
+
+
+def test_several_invalid_parameters_are_each_listed(client):
+    problem = assert_problem(client.get("/runs?limit=0&offset=-1", headers=READ), 400)
+    assert {(e["field"], e["detail"]) for e in problem["errors"]} == {
+        ("limit", "应为不小于 1 的整数"), ("offset", "应为不小于 0 的整数")}
+    assert "另有 1 处错误" in problem["detail"]
