@@ -14,7 +14,9 @@ from dangjian.models import Reject
 
 from . import schemes
 from .activities import ActivityIndex, read_activities
+from .interrupts import interrupts_in_main_process
 from .orgs import read_orgs
+from .preflight import check_writable
 from .readers import digest
 from .sources import InputFile
 from .writers import RejectWriter, ResultColumns, ResultWriter, output_kind
@@ -69,6 +71,10 @@ def run_batch(request: BatchRequest) -> BatchReport:
     for path in (request.out, request.rejects):
         if path is not None:
             output_kind(path)
+    for path, what in ((request.db, "评分数据库"), (request.out, "结果文件"),
+                       (request.rejects, "拒绝行文件")):
+        if path is not None:
+            check_writable(path, what)
     catalog, loaded = schemes.load(request.scheme)
     plan = catalog.plan(loaded.scheme.id)
     activities: ActivityIndex | None = None
@@ -113,7 +119,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
                     report.first_org = item.org_id
             yield item
 
-    with _progress(request.progress) as advance:
+    writers = [w for w in (out, rejects) if w is not None]
+    with _progress(request.progress) as advance, interrupts_in_main_process():
         stream = (advance(item) for item in sink(items))
         try:
             if request.db is not None:
@@ -126,10 +133,12 @@ def run_batch(request: BatchRequest) -> BatchReport:
             else:
                 for _ in tally(stream, report.summary):
                     pass
-        finally:
-            for writer in (out, rejects):
-                if writer is not None:
-                    writer.close()
+        except BaseException:
+            for writer in writers:
+                writer.discard()
+            raise
+        for writer in writers:
+            writer.close()
 
     for f in files:
         report.notes.extend(f.notes)

@@ -1,6 +1,8 @@
 """Writing results and rejects: JSONL (the kernel's one encoding), CSV (opens in Excel) or XLSX.
 
-The format follows the extension; `-` writes JSONL to stdout. JSONL objects are exactly
+The format follows the extension; `-` writes JSONL to stdout. A file is written beside its
+target and renamed into place when complete, so an interrupted run never leaves a partial
+file under the name the user asked for. JSONL objects are exactly
 `dangjian.storage.encode_result`; CSV and XLSX hold one row per organization with Chinese
 headers, totals as written by the scheme's rounding.
 """
@@ -8,6 +10,7 @@ headers, totals as written by the scheme's rounding.
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +27,11 @@ _decode_result = msgspec.json.Decoder(Result).decode
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 REJECT_COLUMNS = [("source", "文件"), ("row", "行号"), ("org_id", "组织编号"), ("field", "字段"),
                   ("reason", "原因")]
+
+
+def partial_path(path: Path) -> Path:
+    """Where an output file is written until it is complete (beside it, hidden)."""
+    return path.with_name(f".{path.name}.partial")
 
 
 def output_kind(path: Path | str) -> str:
@@ -92,9 +100,10 @@ class _Table:
 
     def __init__(self, path: Path, kind: str, header: list[str], sheet: str) -> None:
         self.path, self.kind = path, kind
+        self._partial = partial_path(path)
         if kind == "csv":
             # Kept open across write() calls and closed by close(): a context manager cannot.
-            self._file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self._file = open(self._partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self._csv = csv.writer(self._file)
             self._csv.writerow(header)
         else:
@@ -127,7 +136,13 @@ class _Table:
         if self.kind == "csv":
             self._file.close()
         else:
-            self._book.save(self.path)
+            self._book.save(self._partial)
+        os.replace(self._partial, self.path)
+
+    def discard(self) -> None:
+        if self.kind == "csv":
+            self._file.close()
+        self._partial.unlink(missing_ok=True)
 
 
 class ResultWriter:
@@ -142,7 +157,8 @@ class ResultWriter:
         self._table = None
         self._file = None
         if self.kind == "jsonl":
-            self._file = sys.stdout.buffer if str(path) == "-" else open(path, "wb")  # noqa: SIM115
+            self._file = sys.stdout.buffer if str(path) == "-" \
+                else open(partial_path(Path(path)), "wb")  # noqa: SIM115
         else:
             self._table = _Table(Path(path), self.kind, columns.header(), "评分结果")
 
@@ -157,13 +173,26 @@ class ResultWriter:
             self._table.append(self.columns.row(result))
 
     def close(self) -> None:
+        """Finish the file: only now does it appear under its name, complete."""
         if self._file is not None:
             if str(self.path) == "-":
                 self._file.flush()
             else:
                 self._file.close()
+                os.replace(self._file.name, self.path)
         else:
             self._table.close()
+
+    def discard(self) -> None:
+        """Drop what was written (an interrupted run): no partial file is left under its name."""
+        if self._file is not None:
+            if str(self.path) == "-":
+                self._file.flush()
+            else:
+                self._file.close()
+                Path(self._file.name).unlink(missing_ok=True)
+        else:
+            self._table.discard()
 
 
 class RejectWriter:
@@ -176,7 +205,8 @@ class RejectWriter:
         self._file = None
         self._table = None
         if self.kind == "jsonl":
-            self._file = sys.stdout.buffer if str(path) == "-" else open(path, "wb")  # noqa: SIM115
+            self._file = sys.stdout.buffer if str(path) == "-" \
+                else open(partial_path(Path(path)), "wb")  # noqa: SIM115
         else:
             self._table = _Table(Path(path), self.kind, [t for _, t in REJECT_COLUMNS], "拒绝的行")
 
@@ -188,10 +218,23 @@ class RejectWriter:
             self._table.append([getattr(reject, key) for key, _ in REJECT_COLUMNS])
 
     def close(self) -> None:
+        """Finish the file: only now does it appear under its name, complete."""
         if self._file is not None:
             if str(self.path) == "-":
                 self._file.flush()
             else:
                 self._file.close()
+                os.replace(self._file.name, self.path)
         else:
             self._table.close()
+
+    def discard(self) -> None:
+        """Drop what was written (an interrupted run): no partial file is left under its name."""
+        if self._file is not None:
+            if str(self.path) == "-":
+                self._file.flush()
+            else:
+                self._file.close()
+                Path(self._file.name).unlink(missing_ok=True)
+        else:
+            self._table.discard()

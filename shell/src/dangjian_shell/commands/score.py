@@ -52,9 +52,13 @@ def score(
 
     if as_json and out is not None and str(out) == "-":
         raise fail("--json 与 --out - 都要写标准输出，只能选一个")
-    report = run_batch(BatchRequest(
-        scheme=scheme, inputs=inputs, out=out, db=None if no_db else db, rejects=rejects,
-        orgs=orgs, activities=activities, workers=workers, note=note, progress=not quiet))
+    try:
+        report = run_batch(BatchRequest(
+            scheme=scheme, inputs=inputs, out=out, db=None if no_db else db, rejects=rejects,
+            orgs=orgs, activities=activities, workers=workers, note=note, progress=not quiet))
+    except KeyboardInterrupt:
+        raise fail("评分已中断：这一批次没有存入数据库，结果文件和拒绝行文件也没有写出；"
+                   "重新运行同一命令即可", 130) from None
     if not quiet:
         print_summary(report)
         run_id = report.summary.run_id

@@ -1,0 +1,141 @@
+"""Interrupted runs: a killed or stopped `dangjian score` leaves no partial run and no partial
+file; an output directory that cannot be written is refused before any work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from dangjian.storage import Store
+
+from .conftest import SCHEME, drop_privileges_prefix, no_traceback, run, start, write_batch
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("runs", "results", "lines", "rejects")}
+    finally:
+        conn.close()
+
+
+def wait_until_writing(proc, db: Path, *, min_bytes: int = 2 << 20, limit: float = 300) -> None:
+    """Wait until the run's open transaction has spilled results into the WAL file: the
+    batch is then half-way through, neither before the run started nor after it committed."""
+    wal = db.with_name(db.name + "-wal")
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"评分在中断前就结束了：{proc.communicate()}"
+        if wal.exists() and wal.stat().st_size >= min_bytes:
+            return
+        time.sleep(0.05)
+    pytest.fail("等待评分写入超时")
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if ".partial" in p.name)
+
+
+@pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.slow)])
+def test_sigkill_mid_batch_leaves_no_partial_run_and_the_same_command_then_completes(
+        tmp_path, big_batch, workers):
+    path, rows, bad = big_batch
+    command = ("score", SCHEME, path, "--db", "runs.db", "--rejects", "拒绝.csv",
+               "--workers", workers, "--quiet")
+    proc = start(*command, cwd=tmp_path)
+    wait_until_writing(proc, tmp_path / "runs.db")
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+
+    assert table_counts(tmp_path / "runs.db") == {"runs": 0, "results": 0, "lines": 0,
+                                                  "rejects": 0}
+    assert not (tmp_path / "拒绝.csv").exists()
+
+    again = run(*command, "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    store = Store(tmp_path / "runs.db")
+    try:
+        [stored] = store.runs()
+        assert (stored["read"], stored["scored"], stored["rejected"]) == (rows, rows - bad, bad)
+        assert store.count_results(stored["id"]) == rows - bad
+        assert len(store.rejects(stored["id"])) == bad
+    finally:
+        store.close()
+    assert table_counts(tmp_path / "runs.db")["runs"] == 1
+    assert (tmp_path / "拒绝.csv").read_text(encoding="utf-8-sig").count("\n") == bad + 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_cleanly_with_a_chinese_message_and_nothing_half_written(
+        tmp_path, big_batch, workers):
+    path, _rows, _bad = big_batch
+    proc = start("score", SCHEME, path, "--db", "runs.db", "--out", "结果.csv",
+                 "--rejects", "拒绝.jsonl", "--workers", workers, cwd=tmp_path)
+    wait_until_writing(proc, tmp_path / "runs.db")
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    try:
+        stdout, stderr = proc.communicate(timeout=120)
+    except Exception:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    assert proc.returncode == 130
+    assert "评分已中断" in stderr and "没有存入数据库" in stderr
+    assert no_traceback(stdout + stderr), stderr
+    assert table_counts(tmp_path / "runs.db")["runs"] == 0
+    assert not (tmp_path / "结果.csv").exists() and not (tmp_path / "拒绝.jsonl").exists()
+    assert leftovers(tmp_path) == []
+
+
+def evaluations(tmp_path: Path) -> Path:
+    path = tmp_path / "输入.jsonl"
+    write_batch(path, 20, bad_every=10)
+    return path
+
+
+@pytest.mark.parametrize(("option", "target", "message"), [
+    ("--db", "没有的目录/runs.db", "评分数据库所在的目录 没有的目录 不存在"),
+    ("--out", "没有的目录/结果.xlsx", "目录 没有的目录 不存在"),
+    ("--rejects", "没有的目录/拒绝.csv", "目录 没有的目录 不存在"),
+    ("--db", ".", "评分数据库应为文件，这里是一个目录"),
+])
+def test_a_missing_output_directory_is_refused_before_any_work(tmp_path, option, target,
+                                                                 message):
+    source = evaluations(tmp_path)
+    args = ["--no-db"] if option != "--db" else []
+    proc = run("score", SCHEME, source, option, target, *args, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert message in proc.stderr and "错误：" in proc.stderr
+    assert no_traceback(proc.stdout + proc.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["输入.jsonl"]
+
+
+@pytest.mark.parametrize("option,name,what", [
+    ("--db", "runs.db", "评分数据库"), ("--out", "结果.csv", "结果文件"),
+    ("--rejects", "拒绝.xlsx", "拒绝行文件"),
+])
+def test_a_read_only_output_directory_is_refused_before_any_work(tmp_path, option, name, what):
+    prefix = drop_privileges_prefix()
+    if prefix is None:
+        pytest.skip("以 root 运行且没有 setpriv，无法让文件权限生效")
+    source = evaluations(tmp_path)
+    locked = tmp_path / "只读"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        extra = ["--db", tmp_path / "runs.db"] if option != "--db" else []
+        proc = run("score", SCHEME, source, option, locked / name, *extra, cwd=tmp_path,
+                   prefix=prefix)
+    finally:
+        locked.chmod(0o755)
+    assert proc.returncode == 1
+    assert f"{what}所在的目录 {locked} 只读，无法写入" in proc.stderr
+    assert no_traceback(proc.stdout + proc.stderr)
+    assert list(locked.iterdir()) == []
+    assert not (tmp_path / "runs.db").exists()  # refused before the run database was opened
