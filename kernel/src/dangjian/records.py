@@ -6,6 +6,7 @@ CLI and the API accept exactly the same things and reject them with the same rea
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -41,6 +42,7 @@ def explain_validation(message: str) -> tuple[str, str | None]:
         (r"^Expected `(.+)`, got `(.+)`$", r"类型应为 \1，实为 \2"),
         (r"^Invalid isoformat string.*$", "日期格式应为 YYYY-MM-DD"),
         (r"^Invalid date.*$", "日期格式应为 YYYY-MM-DD"),
+        (r"^Invalid RFC3339 encoded date$", "日期格式应为 YYYY-MM-DD"),
     ):
         if re.match(pattern, text):
             text = re.sub(pattern, repl, text)
@@ -51,15 +53,96 @@ def explain_validation(message: str) -> tuple[str, str | None]:
     return text, path
 
 
+_BYTE = re.compile(r"^JSON is malformed: (.+) \(byte (\d+)\)$")
+_MALFORMED = {
+    "trailing characters": "JSON 对象之后还有多余的字符",
+    "trailing comma in object": "对象末尾多了逗号",
+    "trailing comma in array": "数组末尾多了逗号",
+    "object keys must be strings": "对象的键应为双引号括起的字符串",
+    "invalid character": "无效字符",
+    "invalid escape character in string": "字符串中的转义无效",
+    "invalid number": "数字格式有误",
+}
+
+
+def explain_decode(message: str, data: bytes | str) -> tuple[str, str | None]:
+    """msgspec's decode error (bad JSON, a number beyond range) as a Chinese reason and, when
+    it can be found, the field that holds the offending value."""
+    text, path = _field_of(message)
+    if text == "Number out of range":
+        return "数字超出可表示的范围", _locate_out_of_range(data, path)
+    if path is not None or not text.startswith(("JSON is malformed", "Input data")):
+        return explain_validation(message)
+    if text == "Input data was truncated":
+        return "不是有效的 JSON：内容不完整（括号或引号没有闭合）", None
+    match = _BYTE.match(text)
+    if match:
+        problem, at = match.group(1), int(match.group(2))
+        said = _MALFORMED.get(problem, problem)
+        raw = data.encode() if isinstance(data, str) else data
+        if raw[at:at + 3] in (b"NaN", b"Inf") or raw[at:at + 4] == b"-Inf":
+            said = "NaN 和 Infinity 不是 JSON 中的数字"
+        return f"不是有效的 JSON（第 {at + 1} 个字节）：{said}", None
+    return f"不是有效的 JSON：{text}", path
+
+
+def _locate_out_of_range(data: bytes | str, path: str | None) -> str | None:
+    """msgspec names a value inside a free-form mapping as `[...]`; find the key it means."""
+    if path is None or "[...]" not in path:
+        return path
+    import json
+
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return path
+    tokens = re.findall(r"\[\.\.\.\]|\[\d+\]|[^.\[\]]+", path)
+    found = _walk(obj, tokens)
+    return found.lstrip(".") if found else path
+
+
+def _walk(obj: Any, tokens: list[str]) -> str | None:
+    if not tokens:
+        return "" if isinstance(obj, float) and not math.isfinite(obj) else None
+    token, rest = tokens[0], tokens[1:]
+    if token == "[...]":
+        if not isinstance(obj, dict):
+            return None
+        for key, value in obj.items():
+            tail = _walk(value, rest)
+            if tail is not None:
+                return f".{key}{tail}"
+        return None
+    if token.startswith("["):
+        index = int(token[1:-1])
+        if not isinstance(obj, list) or index >= len(obj):
+            return None
+        tail = _walk(obj[index], rest)
+        return None if tail is None else f"{token}{tail}"
+    if not isinstance(obj, dict) or token not in obj:
+        return None
+    tail = _walk(obj[token], rest)
+    return None if tail is None else f".{token}{tail}"
+
+
 def decode_evaluation(data: bytes | str, *, row: int, source: str | None = None) -> Evaluation | Reject:
     """One JSONL line as an Evaluation, or a Reject naming the row and field."""
     try:
         return _evaluation_decoder.decode(data)
-    except msgspec.ValidationError as exc:
-        reason, path = explain_validation(str(exc))
+    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError: both land here
+        reason, path = explain_decode(str(exc), data)
         return Reject(row=row, source=source, field=path, reason=reason)
-    except msgspec.DecodeError as exc:
-        return Reject(row=row, source=source, field=None, reason=f"不是有效的 JSON：{exc}")
+    except UnicodeDecodeError:
+        return Reject(row=row, source=source, field=None, reason=_not_utf8(data))
+
+
+def _not_utf8(data: bytes | str) -> str:
+    try:
+        data.decode("gb18030")  # type: ignore[union-attr]
+        hint = "看起来是 GBK/GB18030 编码"
+    except (UnicodeDecodeError, AttributeError):
+        hint = "含有无法识别的字节"
+    return f"本行不是 UTF-8 编码（{hint}），JSONL 文件应存为 UTF-8"
 
 
 def evaluation_from_object(obj: Any, *, row: int, source: str | None = None) -> Evaluation | Reject:
