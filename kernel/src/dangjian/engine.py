@@ -20,6 +20,7 @@ from .numbers import ZERO, clamp, fmt, round_total
 from .outcomes import Judge
 from .scheme import Component, Criterion, Scheme
 
+_MODE_WORDS = {"half_up": "四舍五入", "half_even": "银行家舍入", "down": "截尾"}
 NodeFn = Callable[[EvalContext, list], "Decimal | None"]
 
 
@@ -102,13 +103,16 @@ def _find(nodes: list[Criterion], node_id: str) -> Criterion | None:
 
 
 class _ComponentPlan:
-    __slots__ = ("component", "scorer", "criteria", "input")
+    __slots__ = ("component", "criteria", "input", "missing_line", "scorer", "weight_text")
 
     def __init__(self, component: Component, scorer, criteria: list[str]) -> None:
         self.component = component
         self.scorer = scorer
         self.criteria = criteria
         self.input = component.input
+        self.weight_text = f"；权重{fmt(component.weight * 100)}%，计入总分"
+        self.missing_line = Line(kind="component", id=component.id, title=component.title,
+                                 text=f"{component.title}：缺项", max=component.max)
 
 
 class Plan:
@@ -166,6 +170,7 @@ class Plan:
         r = scheme.rounding
         self._round = lambda value: round_total(value, r.places, r.mode)
         self._bands_raw = r.bands_read == "raw"
+        self._exact_note = f"，{_MODE_WORDS[r.mode]}保留{r.places}位小数）"
 
     # -- organizations ----------------------------------------------------------------------
     def resolve_org(self, evaluation: Evaluation,
@@ -228,8 +233,7 @@ class Plan:
                         components.append(ComponentScore(id=comp.id, title=comp.title,
                                                          weight=comp.weight, points=None,
                                                          max=comp.max))
-                        lines.append(Line(kind="component", id=comp.id, title=comp.title,
-                                          text=f"{comp.title}：缺项", max=comp.max))
+                        lines.append(cp.missing_line)
                         continue
                     points, text, used = cp.scorer(ctx)
                     points = clamp(points, ZERO, comp.max)
@@ -244,8 +248,7 @@ class Plan:
                 components.append(ComponentScore(id=comp.id, title=comp.title,
                                                  weight=comp.weight, points=points, max=comp.max))
                 lines.append(Line(kind="component", id=comp.id, title=comp.title,
-                                  text=f"{text}；权重{fmt(comp.weight * 100)}%，"
-                                  f"计入总分{fmt(contribution)}分",
+                                  text=f"{text}{cp.weight_text}{fmt(contribution)}分",
                                   points=points, max=comp.max, inputs=used))
             if missing:
                 if scheme.missing_components != "reweight" or present_weight == 0:
@@ -297,9 +300,7 @@ class Plan:
             to_next_band=verdict.to_next_band, scheme=self.ref)
 
     def _total_text(self, raw: Decimal, total: Decimal, grade: str) -> str:
-        r = self.scheme.rounding
-        mode = {"half_up": "四舍五入", "half_even": "银行家舍入", "down": "截尾"}[r.mode]
-        exact = f"（精确值{raw.normalize():f}，{mode}保留{r.places}位小数）" if raw != total else ""
+        exact = f"（精确值{raw.normalize():f}{self._exact_note}" if raw != total else ""
         return f"总分{total:f}分{exact}，按分数应为“{grade}”"
 
     def score_many(

@@ -120,9 +120,34 @@ def _item_converter(spec: InputSpec) -> Callable[[int, Any], Decimal | str]:
     return convert
 
 
+_MEMO_LIMIT = 4096
+_MISS = object()
+
+
 def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
     item = _item_converter(spec)
     labels = frozenset(spec.choices)
+    # Raters repeat the same scores and labels: remember what an int or a text converted to
+    # (only successes, so a failure still names its own position). Ints and texts never share
+    # a key; bools and floats, which would, never reach the memo.
+    memo: dict[int | str, Decimal | str] = {}
+
+    def slow(value: list) -> list:
+        out = []
+        for position, raw in enumerate(value, 1):
+            converted = item(position, raw)
+            kind = raw.__class__
+            if (kind is int or kind is str) and len(memo) < _MEMO_LIMIT:
+                memo[raw] = converted
+            out.append(converted)
+        return out
+
+    def items(value: list) -> list:
+        try:
+            return [memo[raw] if raw.__class__ is int or raw.__class__ is str else memo[_MISS]
+                    for raw in value]
+        except KeyError:
+            return slow(value)
 
     def convert(spec: InputSpec, value: Any) -> list | dict:
         if isinstance(value, dict):
@@ -140,7 +165,7 @@ def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
             value = [value]
         if not isinstance(value, list):
             raise _fail(spec, f"应为列表，实为{type(value).__name__}")
-        return [item(i, v) for i, v in enumerate(value, 1)]
+        return items(value)
 
     return convert
 

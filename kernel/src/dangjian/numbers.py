@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
-from functools import lru_cache
 
 ZERO = Decimal(0)
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
@@ -39,17 +38,25 @@ def parse_fraction(text: str) -> Fraction:
     return Fraction(text.strip())
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}
+
+
 def round_total(value: Decimal, places: int, mode: str) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=_MODES[mode])
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=_MODES[mode])
 
 
-@lru_cache(maxsize=8192)
 def fmt(value: Decimal | None) -> str:
     """Points for a sentence: at most two decimals, no trailing zeros (8.33, 90.5, 10)."""
+    # Not memoized: hashing a 28-digit Decimal costs more than formatting it. A value with at
+    # most two decimals needs no rounding, only its trailing zeros taken off.
     if value is None:
         return "—"
-    text = f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
-    if "." in text:
+    text = f"{value:f}"
+    dot = text.find(".")
+    if dot >= 0:
+        if len(text) - dot > 3:
+            text = f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

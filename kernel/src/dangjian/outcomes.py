@@ -43,6 +43,23 @@ def condition_holds(cond: Condition, grade: str, total: Decimal, inputs: dict[st
     return True
 
 
+class _Ruling(NamedTuple):
+    """Everything in a verdict but the distance to the next band: the same for every result
+    with the same band, flags, thresholds and findings, so it is worked out once."""
+
+    grade: str
+    points_grade: str
+    vetoes: list[Fired]
+    consequences: list[Fired]
+    eligibility: list[Eligibility]
+    head: list[Line]
+    tail: list[Line]
+    show_next: bool
+
+
+_RULINGS_LIMIT = 4096
+
+
 class Judge:
     """Compiled once per scheme; called once per result."""
 
@@ -53,13 +70,26 @@ class Judge:
         self.honours = scheme.honours
         self.consequences = scheme.consequences
         self.inputs = {spec.name: spec.title for spec in scheme.inputs}
+        conditions = [v.when for v in self.vetoes] + [c.when for c in self.consequences]
+        # What a ruling can depend on besides the band: these flags, thresholds and findings.
+        self._flags = tuple(dict.fromkeys(f for c in conditions for f in c.flags))
+        self._thresholds = tuple(dict.fromkeys(c.total_below for c in conditions
+                                               if c.total_below is not None))
+        self._codes = frozenset(code for c in conditions for code in c.findings)
+        self._rulings: dict[tuple, _Ruling] = {}
 
     def __call__(self, value: Decimal, inputs: dict[str, Any], findings: list[Finding]) -> Verdict:
         band = band_of(self.bands, value)
-        points_grade = band.grade if band else UNGRADED
-        grade = points_grade
-        codes = {f.code for f in findings}
-        lines: list[Line] = []
+        key = (band.grade if band else None,
+               tuple([bool(inputs.get(flag)) for flag in self._flags]),
+               tuple([value < bound for bound in self._thresholds]),
+               frozenset(f.code for f in findings if f.code in self._codes)
+               if findings and self._codes else frozenset())
+        ruling = self._rulings.get(key)
+        if ruling is None:
+            ruling = self._rule(band, value, inputs, findings)
+            if len(self._rulings) < _RULINGS_LIMIT:
+                self._rulings[key] = ruling
 
         next_band = None
         if band is not None:
@@ -67,7 +97,21 @@ class Judge:
             if position > 0:
                 above = self.bands[position - 1]
                 next_band = NextBand(grade=above.grade, points=above.min - value)
+        lines = list(ruling.head)
+        if next_band is not None and ruling.show_next:
+            lines.append(Line(kind="next_band", id="next_band", title="距上一等次",
+                              text=f"距“{next_band.grade}”还差{fmt(next_band.points)}分",
+                              points=next_band.points))
+        lines.extend(ruling.tail)
+        return Verdict(ruling.grade, ruling.points_grade, list(ruling.vetoes),
+                       list(ruling.consequences), list(ruling.eligibility), next_band, lines)
 
+    def _rule(self, band: Band | None, value: Decimal, inputs: dict[str, Any],
+              findings: list[Finding]) -> _Ruling:
+        points_grade = band.grade if band else UNGRADED
+        grade = points_grade
+        codes = {f.code for f in findings}
+        head: list[Line] = []
         fired: list[Fired] = []
         blocked: dict[str, list[str]] = {}
         for veto in self.vetoes:
@@ -82,19 +126,16 @@ class Judge:
                 blocked.setdefault(honour, []).append(veto.reason)
             if veto.blocks:
                 effects.append("不得评为" + "、".join(self._honour_title(h) for h in veto.blocks))
-            lines.append(Line(kind="veto", id=veto.id, title=veto.title,
-                              text=f"一票否决：{veto.reason}" +
-                              (f"，{'；'.join(effects)}" if effects else "")))
+            head.append(Line(kind="veto", id=veto.id, title=veto.title,
+                             text=f"一票否决：{veto.reason}" +
+                             (f"，{'；'.join(effects)}" if effects else "")))
         if grade != points_grade:
-            lines.append(Line(kind="grade", id="grade", title="等次",
-                              text=f"按分数为“{points_grade}”，因一票否决定为“{grade}”"))
+            head.append(Line(kind="grade", id="grade", title="等次",
+                             text=f"按分数为“{points_grade}”，因一票否决定为“{grade}”"))
         else:
-            lines.append(Line(kind="grade", id="grade", title="等次", text=f"等次为“{grade}”"))
-        if next_band is not None and grade == points_grade:
-            lines.append(Line(kind="next_band", id="next_band", title="距上一等次",
-                              text=f"距“{next_band.grade}”还差{fmt(next_band.points)}分",
-                              points=next_band.points))
+            head.append(Line(kind="grade", id="grade", title="等次", text=f"等次为“{grade}”"))
 
+        tail: list[Line] = []
         eligibility: list[Eligibility] = []
         for honour in self.honours:
             reasons = []
@@ -106,18 +147,19 @@ class Judge:
             ok = not reasons
             eligibility.append(Eligibility(honour=honour.id, title=honour.title, eligible=ok,
                                            reasons=reasons))
-            lines.append(Line(kind="gate", id=honour.id, title=honour.title,
-                              text=f"{honour.title}：" + ("可以评定" if ok else
-                                                         "不得评定（" + "；".join(reasons) + "）")))
+            tail.append(Line(kind="gate", id=honour.id, title=honour.title,
+                             text=f"{honour.title}：" + ("可以评定" if ok else
+                                                        "不得评定（" + "；".join(reasons) + "）")))
 
         consequences: list[Fired] = []
         for rule in self.consequences:
             if condition_holds(rule.when, grade, value, inputs, codes):
                 reason = rule.reason or self._reason(rule.when, grade, inputs)
                 consequences.append(Fired(id=rule.id, title=rule.title, reason=reason))
-                lines.append(Line(kind="consequence", id=rule.id, title=rule.title,
-                                  text=f"{rule.title}：{reason}"))
-        return Verdict(grade, points_grade, fired, consequences, eligibility, next_band, lines)
+                tail.append(Line(kind="consequence", id=rule.id, title=rule.title,
+                                 text=f"{rule.title}：{reason}"))
+        return _Ruling(grade, points_grade, fired, consequences, eligibility, head, tail,
+                       grade == points_grade)
 
     def _honour_title(self, honour_id: str) -> str:
         return next((h.title for h in self.honours if h.id == honour_id), honour_id)

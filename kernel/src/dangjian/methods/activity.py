@@ -64,7 +64,8 @@ def _scoped(score, spec: MethodSpec, p: Params, kind: str):
                f"（{'、'.join(declared)}）中")
     allowed = frozenset(org_types)
     top = spec.max
-    text = f"{spec.title}：本项只要求{_type_titles(org_types)}，本组织不涉及，得{fmt(top)}分"
+    top_text = fmt(top)
+    text = f"{spec.title}：本项只要求{_type_titles(org_types)}，本组织不涉及，得{top_text}分"
 
     def scoped(ctx: EvalContext) -> Outcome:
         if ctx.org.type in allowed:
@@ -92,6 +93,7 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
     until = p.text("until")
     note_contains = p.text("note_contains")
     top = spec.max
+    top_text = fmt(top)
     periods = PERIODS[period]
     word = _PERIOD_WORD[period]
 
@@ -111,7 +113,7 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
             records = in_scope(ctx)
             if not people:
                 return Outcome(ZERO, f"{spec.title}：未提供应开展{kind_label}的人员名单"
-                               f"（{people_field}），得0分（满分{fmt(top)}分）",
+                               f"（{people_field}），得0分（满分{top_text}分）",
                                {"kind": kind, people_field: []})
             counts = {person: 0 for person in people}
             for a in records:
@@ -123,7 +125,7 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
             text = f"{kind_label}：应{word}至少{required}次的{len(people)}人中{done}人达到"
             if missing:
                 text += f"，未达到：{'、'.join(missing)}"
-            text += f"，得{fmt(points)}分（满分{fmt(top)}分）"
+            text += f"，得{fmt(points)}分（满分{top_text}分）"
             return Outcome(points, text, {"kind": kind, "people": people,
                                           "missing": missing})
         return score
@@ -143,7 +145,7 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
         if missed:
             names = "、".join(_period_name(i, period) for i in missed)
             text += f"，{names}未达到"
-        text += f"，得{fmt(points)}分（满分{fmt(top)}分）"
+        text += f"，得{fmt(points)}分（满分{top_text}分）"
         return Outcome(points, text, {"kind": kind, "count": len(records),
                                       "missed": [_period_name(i, period) for i in missed]})
 
@@ -185,6 +187,7 @@ def compile_deadline(spec: MethodSpec):
     since_title = p.text("since_title", since)
     done_title = p.text("done_title", "完成")
     top = spec.max
+    top_text = fmt(top)
 
     def score(ctx: EvalContext) -> Outcome:
         try:
@@ -196,9 +199,9 @@ def compile_deadline(spec: MethodSpec):
         used = {since: start, "as_of": ctx.as_of}
         if start is None:
             if when_absent == "pass":
-                return Outcome(top, f"{spec.title}：无{since_title}记录，不涉及，得{fmt(top)}分", used)
+                return Outcome(top, f"{spec.title}：无{since_title}记录，不涉及，得{top_text}分", used)
             return Outcome(ZERO, f"{spec.title}：缺少{since_title}，无法核对，得0分"
-                           f"（满分{fmt(top)}分）", used)
+                           f"（满分{top_text}分）", used)
         span_months = months if months is not None else 12 * int(
             ctx.org.attributes.get(years_attribute) or years if years_attribute else years)
         due = _add_months(start, span_months)
@@ -211,10 +214,10 @@ def compile_deadline(spec: MethodSpec):
             ok = ctx.as_of <= due
             state = f"截至{ctx.as_of.isoformat()}尚未{done_title}"
         if ok:
-            return Outcome(top, f"{spec.title}：{limit}，{state}，得{fmt(top)}分", used)
+            return Outcome(top, f"{spec.title}：{limit}，{state}，得{top_text}分", used)
         overdue = ((finished or ctx.as_of) - due).days
         return Outcome(ZERO, f"{spec.title}：{limit}，{state}，逾期{overdue}天，得0分"
-                       f"（满分{fmt(top)}分）", used)
+                       f"（满分{top_text}分）", used)
 
     return score
 

@@ -18,6 +18,8 @@ def compile_checklist(spec: MethodSpec):
     if deduct is None or deduct <= 0:
         p.fail("deduct", "checklist 需要正数 deduct（每项扣分）")
     top = spec.max
+    top_text = fmt(top)
+    deduct_text = fmt(deduct)
     known = set(items)
 
     def score(ctx: EvalContext) -> Outcome:
@@ -35,8 +37,8 @@ def compile_checklist(spec: MethodSpec):
         points = clamp(top - lost, ZERO, top)
         checked = f"检查{len(items)}项，" if items else ""
         detail = f"（{'、'.join(missed)}）" if missed and isinstance(raw, list) else ""
-        text = (f"{spec.title}：{checked}未达标{len(missed)}项{detail}，每项扣{fmt(deduct)}分，"
-                f"扣完为止，得{fmt(points)}分（满分{fmt(top)}分）")
+        text = (f"{spec.title}：{checked}未达标{len(missed)}项{detail}，每项扣{deduct_text}分，"
+                f"扣完为止，得{fmt(points)}分（满分{top_text}分）")
         return Outcome(points, text, {field: raw})
 
     return score
@@ -53,6 +55,8 @@ def compile_per_occurrence(spec: MethodSpec):
     if not kind and not field:
         p.fail("input", "per_occurrence 需要 input（次数）或 kind（活动记录类型）")
     top = spec.max
+    top_text = fmt(top)
+    rate_text = f"次，每次{fmt(each)}分，上限{fmt(cap)}分，得"
 
     def score(ctx: EvalContext) -> Outcome:
         if kind:
@@ -63,8 +67,7 @@ def compile_per_occurrence(spec: MethodSpec):
             used = {field: count}
         points = min(each * count, cap)
         label = kind or spec.title
-        text = (f"{label}共{count}次，每次{fmt(each)}分，上限{fmt(cap)}分，"
-                f"得{fmt(points)}分（满分{fmt(top)}分）")
+        text = f"{label}共{count}{rate_text}{fmt(points)}分（满分{top_text}分）"
         return Outcome(points, text, used)
 
     return score
@@ -86,6 +89,7 @@ def compile_ratio(spec: MethodSpec):
         thresholds.append((to_decimal(t["at_least"]), to_decimal(t["points"])))
     thresholds.sort(reverse=True)
     top = spec.max
+    top_text = fmt(top)
 
     def score(ctx: EvalContext) -> Outcome:
         if numerator:
@@ -98,7 +102,7 @@ def compile_ratio(spec: MethodSpec):
             value = ctx.inputs.get(field)
             used = {field: value}
             if value is None:
-                return Outcome(ZERO, f"{spec.title}：未填报，得0分（满分{fmt(top)}分）", used)
+                return Outcome(ZERO, f"{spec.title}：未填报，得0分（满分{top_text}分）", used)
             value = to_decimal(value)
             ratio = value / 100 if percent else value
         if thresholds:
@@ -107,7 +111,7 @@ def compile_ratio(spec: MethodSpec):
         else:
             points = clamp(ratio * top, ZERO, top)
         return Outcome(points, f"{spec.title}：比率{fmt(ratio * 100)}%，得{fmt(points)}分"
-                       f"（满分{fmt(top)}分）", used)
+                       f"（满分{top_text}分）", used)
 
     return score
 
@@ -119,12 +123,13 @@ def compile_boolean(spec: MethodSpec):
     no = p.text("no", "否")
     if_false = p.decimal("points_if_false", ZERO)
     top = spec.max
+    top_text = fmt(top)
 
     def score(ctx: EvalContext) -> Outcome:
         value = ctx.inputs.get(field)
         points = top if value else if_false
         return Outcome(points, f"{spec.title}：{yes if value else no}，得{fmt(points)}分"
-                       f"（满分{fmt(top)}分）", {field: value})
+                       f"（满分{top_text}分）", {field: value})
 
     return score
 
@@ -139,6 +144,7 @@ def compile_completion(spec: MethodSpec):
     evidence = p.text("evidence")
     evidence_title = p.text("evidence_title", "佐证材料")
     top = spec.max
+    top_text = fmt(top)
 
     def score(ctx: EvalContext) -> Outcome:
         level = ctx.inputs.get(field)
@@ -147,17 +153,17 @@ def compile_completion(spec: MethodSpec):
             proof = ctx.inputs.get(evidence)
             used[evidence] = proof
         if level is None:
-            return Outcome(ZERO, f"{spec.title}：未填报完成情况，得0分（满分{fmt(top)}分）", used)
+            return Outcome(ZERO, f"{spec.title}：未填报完成情况，得0分（满分{top_text}分）", used)
         if level not in levels:
             raise EvaluationRejected(
                 f"完成情况“{level}”不是 {' / '.join(levels)} 之一", field=field)
         if evidence and not proof and levels[level] > 0:
             return Outcome(ZERO, f"{spec.title}：填报“{level}”但缺少{evidence_title}，"
-                           f"得0分（满分{fmt(top)}分）", used)
+                           f"得0分（满分{top_text}分）", used)
         points = top * levels[level]
         proof_text = f"，{evidence_title}：{proof}" if evidence and proof else ""
         return Outcome(points, f"{spec.title}：{level}{proof_text}，得{fmt(points)}分"
-                       f"（满分{fmt(top)}分）", used)
+                       f"（满分{top_text}分）", used)
 
     return score
 

@@ -16,13 +16,14 @@ def compile_number(spec: MethodSpec):
     declared = next((i.max for i in spec.scheme.inputs if i.name == name), None)
     scale = p.decimal("scale", declared if declared is not None else spec.max)
     top = spec.max
+    top_text = fmt(top)
 
     def score(ctx: EvalContext) -> Outcome:
         value = ctx.inputs.get(name)
         if value is None:
-            return Outcome(ZERO, f"{spec.title}：未填报，得0分（满分{fmt(top)}分）", {name: None})
+            return Outcome(ZERO, f"{spec.title}：未填报，得0分（满分{top_text}分）", {name: None})
         points = clamp(value * top / scale, ZERO, top)
-        return Outcome(points, f"{spec.title}{fmt(value)}分，得{fmt(points)}分（满分{fmt(top)}分）",
+        return Outcome(points, f"{spec.title}{fmt(value)}分，得{fmt(points)}分（满分{top_text}分）",
                        {name: value})
 
     return score
@@ -49,18 +50,20 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
     trim = p.integer("trim", 0)
     scale = p.decimal("scale", Decimal(100))
     top = spec.max
+    top_text = fmt(top)
     if min_raters < 2 * trim + 1:
         p.fail("min_raters", f"去掉最高、最低分各{trim}个后至少要留1人，min_raters 至少应为 {2 * trim + 1}")
     mapping_text = "、".join(f"{k}={fmt(v)}" for k, v in ballots.items())
+    declared = next((i for i in spec.scheme.inputs if i.name == field), None)
+    # The input's own bounds already keep every number within 0..scale: no need to look again.
+    numbers_checked = (declared is not None and declared.type == "list"
+                       and declared.min is not None and declared.min >= 0
+                       and declared.max is not None and declared.max <= scale)
+    trimmed = f"，去掉最高、最低分各{trim}个" if trim else ""
+    tail = f"（满分{top_text}分）"
 
-    def score(ctx: EvalContext) -> Outcome:
-        raw = ctx.inputs.get(field)
-        if raw is None:
-            raw = []
-        items = _ballot_counts(raw)
-        if len(items) < min_raters:
-            raise EvaluationRejected(
-                f"{spec.title}评议人数{len(items)}人，少于方案要求的{min_raters}人", field=field)
+    def checked_values(items: list) -> tuple[list, dict[str, int]]:
+        """Each item as points, and the ballot labels counted; the first bad item rejects."""
         values: list[Decimal] = []
         tally: dict[str, int] = {}
         for position, item in enumerate(items, 1):
@@ -78,6 +81,35 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
                     raise EvaluationRejected(
                         f"第{position}个评分{fmt(item)}超出0—{fmt(scale)}", field=field)
                 values.append(item)
+        return values, tally
+
+    def fast_values(items: list) -> tuple[list, dict[str, int]] | None:
+        """The same as `checked_values` when nothing is wrong (None otherwise), without a
+        Python-level step per item."""
+        try:
+            values = [ballots[item] if isinstance(item, str) else item for item in items]
+        except KeyError:
+            return None
+        labels = [item for item in items if isinstance(item, str)]
+        if len(labels) != len(items):
+            if labels_only:
+                return None
+            if not numbers_checked:
+                numbers = [item for item in items if not isinstance(item, str)]
+                if min(numbers) < 0 or max(numbers) > scale:
+                    return None
+        return values, ({label: labels.count(label) for label in dict.fromkeys(labels)}
+                        if labels else {})
+
+    def score(ctx: EvalContext) -> Outcome:
+        raw = ctx.inputs.get(field)
+        if raw is None:
+            raw = []
+        items = _ballot_counts(raw)
+        if len(items) < min_raters:
+            raise EvaluationRejected(
+                f"{spec.title}评议人数{len(items)}人，少于方案要求的{min_raters}人", field=field)
+        values, tally = fast_values(items) or checked_values(items)
         kept = sorted(values)[trim:len(values) - trim] if trim else values
         mean = sum(kept, ZERO) / len(kept)
         points = clamp(mean * top / scale, ZERO, top)
@@ -85,9 +117,7 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         if tally:
             parts.append("，票数" + "、".join(f"{k}{v}票" for k, v in tally.items()))
             parts.append(f"（{mapping_text}）")
-        if trim:
-            parts.append(f"，去掉最高、最低分各{trim}个")
-        parts.append(f"，平均{fmt(mean)}分，得{fmt(points)}分（满分{fmt(top)}分）")
+        parts.append(f"{trimmed}，平均{fmt(mean)}分，得{fmt(points)}分{tail}")
         return Outcome(points, "".join(parts), {field: raw})
 
     return score
