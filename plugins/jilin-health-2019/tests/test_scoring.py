@@ -36,6 +36,33 @@ def test_total_rounded_half_up_once(plan):
     assert (result.total, result.grade) == (Decimal("90.00"), "好")
 
 
+def test_fractional_total_between_bands_takes_the_lower_grade(plan):
+    # The notice says 80分—89分 and 90分及以上: 89.6 is 较好, not rounded up to 90.
+    result = score(plan, onsite=[89.6], superior=89.6)
+    assert (result.total, result.grade) == (Decimal("89.60"), "较好")
+
+
+def test_rounding_is_half_up_not_half_even(plan):
+    # 0.7 × 80.125 + 0.3 × 80.125 = 80.125 → 80.13 (half-even would give 80.12)
+    assert score(plan, onsite=[80.125], superior=80.125).total == Decimal("80.13")
+
+
+def test_a_single_number_or_ballot_for_onsite_is_one_rater(plan):
+    assert score(plan, onsite=95, superior=80).total == Decimal("90.50")
+    # one ballot 好 = 95 → the same 90.50
+    result = score(plan, onsite="好", superior=80)
+    assert result.total == Decimal("90.50") and "共1人评议" in result.lines[0].text
+
+
+def test_raters_mean_over_many_numbers_and_ballots(plan):
+    # 20 raters: ten 好 (95), five 88, five 较好 (85): mean (950 + 440 + 425) / 20 = 90.75
+    # 0.7 × 90.75 + 0.3 × 86 = 63.525 + 25.8 = 89.325 → 89.33, 较好
+    onsite = ["好"] * 10 + [88] * 5 + ["较好"] * 5
+    result = score(plan, onsite=onsite, superior=86)
+    assert result.components[0].points == Decimal("90.75")
+    assert (result.total, result.grade) == (Decimal("89.33"), "较好")
+
+
 def test_ballots_map_to_stated_points_and_average_with_numbers(plan):
     # (好 95 + 较好 85 + 一般 70 + 差 50) / 4 = 75 → 0.7 × 75 + 0.3 × 80 = 76.50
     result = score(plan, onsite=["好", "较好", "一般", "差"], superior=80)
@@ -52,6 +79,20 @@ def test_too_few_raters_rejects_with_reason(plan):
     with pytest.raises(EvaluationRejected) as exc:
         score(plan, onsite=[], superior=80)
     assert "评议人数0人，少于方案要求的1人" in exc.value.message
+
+
+def test_rater_outside_0_to_100_or_unknown_ballot_rejects_naming_the_position(plan):
+    with pytest.raises(EvaluationRejected) as exc:
+        score(plan, onsite=[90, 101], superior=80)
+    assert "第2项101超出0—100" in exc.value.message and exc.value.field == "inputs.onsite"
+    with pytest.raises(EvaluationRejected) as exc:
+        score(plan, onsite=["好", "优"], superior=80)
+    assert "第2项“优”不是有效值" in exc.value.message
+
+
+def test_serious_alone_adds_accountability_without_a_veto(plan):
+    result = score(plan, onsite=[85], superior=85, serious=True)
+    assert result.vetoes == [] and [c.id for c in result.consequences] == ["accountability"]
 
 
 def test_only_hao_allows_the_excellent_annual_rating(plan):

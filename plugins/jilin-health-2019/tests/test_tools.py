@@ -3,9 +3,13 @@ report rules and the timeline — run on the demo commission."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 import math
+import shutil
+import subprocess
+import sys
 
 from dangjian.documents import check_report
 from dangjian.draw import draw_onsite
@@ -100,3 +104,31 @@ def test_timeline_finds_late_early_and_missing_submissions(scheme):
     assert "未提交" in items["summary"].message
     on_time = check_timeline(scheme.deadlines, {"meeting": D(2020, 2, 15)})
     assert on_time[3].ok
+
+
+def test_demo_submissions_checked_per_organization(scheme):
+    by_org: dict[str, dict] = {}
+    with open(SEEDS / "submissions.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            by_org.setdefault(row["org_id"], {})[row["step"]] = datetime.date.fromisoformat(row["date"])
+    late = {org: {i.id: i.message for i in check_timeline(scheme.deadlines, dates) if not i.ok}
+            for org, dates in by_org.items()}
+    assert late["jl-u01"] == {}
+    assert set(late["jl-u02"]) == {"report", "meeting", "summary"}
+    assert "逾期2天" in late["jl-u02"]["report"] and "过早" in late["jl-u02"]["meeting"]
+    assert "未提交" in late["jl-u02"]["summary"]
+    assert late["jl-u03"] == {"meeting": "召开述评会议并完成述职述责述廉：2020-02-16提交，逾期1天"
+                                          "（要求1月20日后，2月15日前（含当日））"}
+
+
+def test_demo_data_is_what_the_seeded_generator_writes(tmp_path):
+    shutil.copy(SEEDS / "generate.py", tmp_path / "generate.py")
+    (tmp_path / "reports").mkdir()
+    subprocess.run([sys.executable, "generate.py"], cwd=tmp_path, check=True)
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")
+                     if p.is_file() and p.name != "generate.py")
+    assert [str(p) for p in written] == ["evaluations.jsonl", "orgs.jsonl", "reports/compliant.txt",
+                                         "reports/missing_list.txt", "reports/too_long.txt",
+                                         "submissions.csv"]
+    for path in written:
+        assert (tmp_path / path).read_bytes() == (SEEDS / path).read_bytes(), path
