@@ -1,7 +1,8 @@
 """Stored runs, behind an API key: create a run from a batch (write), read runs and results (read).
 
-Scoring and storing are the kernel's `score_batch` with a `Store`, as `dangjian score` does;
-results read back are the stored bytes' Results, filtered and paged by the kernel's queries.
+Scoring and storing are the kernel's `score_records` into `Store.write_run`, as `dangjian score`
+does, so the stored bytes are the CLI's; results read back are filtered and paged by the
+kernel's queries.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import Annotated
 
 import msgspec
 from dangjian.models import Reject, Result
+from dangjian.pipeline import score_records
 from dangjian.plugins import Catalog
-from dangjian.runs import run_meta, score_batch
+from dangjian.runs import run_meta
 from litestar import Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
@@ -54,8 +56,8 @@ def create_run(state: State, scheme_id: FromPath[str],
     registry = registry_of(data.orgs)
     meta = run_meta(plan, input_digest=_digest(data), sources=[SOURCE], note=data.note)
     with store_at(state.settings.db_path) as store:
-        summary = score_batch(plan, numbered(data.evaluations), store=store, meta=meta,
-                              registry=registry)
+        summary = store.write_run(meta, score_records(plan, numbered(data.evaluations),
+                                                      registry=registry))
     assert summary.run_id is not None
     body = RunCreated(run_id=summary.run_id, scheme_id=plan.ref.id,
                       scheme_version=plan.ref.version, read=summary.read,
