@@ -86,11 +86,12 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
     def fast_values(items: list) -> tuple[list, dict[str, int]] | None:
         """The same as `checked_values` when nothing is wrong (None otherwise), without a
         Python-level step per item."""
-        try:
-            values = [ballots[item] if isinstance(item, str) else item for item in items]
-        except KeyError:
-            return None
         labels = [item for item in items if isinstance(item, str)]
+        tally: dict[str, int] = {}
+        for label in dict.fromkeys(labels):
+            if label not in ballots:
+                return None
+            tally[label] = labels.count(label)
         if len(labels) != len(items):
             if labels_only:
                 return None
@@ -98,8 +99,7 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
                 numbers = [item for item in items if not isinstance(item, str)]
                 if min(numbers) < 0 or max(numbers) > scale:
                     return None
-        return values, ({label: labels.count(label) for label in dict.fromkeys(labels)}
-                        if labels else {})
+        return list(map(ballots.get, items, items)), tally
 
     def score(ctx: EvalContext) -> Outcome:
         raw = ctx.inputs.get(field)
