@@ -1,16 +1,19 @@
-"""A batch run: score a stream of records with a plan, store it, hand each item to a sink."""
+"""A batch run in one call: score records through the pipeline and store them as one run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .engine import Plan
-from .models import Evaluation, Organization, Reject, Result
+from .models import Organization
+from .pipeline import score_records
 from .storage import RunMeta, RunSummary, Store, tally
 
 
 def run_meta(plan: Plan, *, input_digest: str = "", sources: list[str] | None = None,
              workers: int = 1, note: str = "") -> RunMeta:
+    """What a stored run records about how it was made: scheme, hash, plugin versions, inputs."""
     ref = plan.ref
     return RunMeta(scheme_id=ref.id, scheme_version=ref.version, scheme_hash=ref.hash,
                    plugin_versions=ref.plugins, input_digest=input_digest,
@@ -19,30 +22,19 @@ def run_meta(plan: Plan, *, input_digest: str = "", sources: list[str] | None = 
 
 def score_batch(
     plan: Plan,
-    records: Iterable[tuple[int, Evaluation | Reject]],
+    records: Iterable[tuple[int, Any]],
     *,
     store: Store | None = None,
     meta: RunMeta | None = None,
     registry: Mapping[str, Organization] | None = None,
-    sink: Callable[[Result | Reject], None] | None = None,
+    workers: int = 1,
 ) -> RunSummary:
-    """Score every record; each ends up a Result or a Reject (counted, never lost).
-
-    With a store the run is written in one transaction; `sink` sees every item as it passes
-    (to write an output file or move a progress bar).
-    """
-    items = plan.score_many(records, registry)
-    if sink is not None:
-        items = _tee(items, sink)
+    """Score `(row, JSONL line | Evaluation | Reject)` records; each ends up a result or a
+    reject, counted and never lost. With a store the run is written in one transaction."""
+    items = score_records(plan, records, workers=workers, registry=registry)
     if store is not None:
-        return store.write_run(meta or run_meta(plan), items)
+        return store.write_run(meta or run_meta(plan, workers=workers), items)
     summary = RunSummary(run_id=None)
     for _ in tally(items, summary):
         pass
     return summary
-
-
-def _tee(items, sink):
-    for item in items:
-        sink(item)
-        yield item
