@@ -14,9 +14,11 @@ from dangjian.records import decode_evaluation
      "数字超出可表示的范围"),
     (b'{"org_id":"a","org":{"attributes":{"members":-1e309}}}', "org.attributes.members",
      "数字超出可表示的范围"),
-    (b'{"org_id":"a","inputs":{"superior":NaN}}', None,
+    (b'{"org_id":"a","inputs":{"superior":NaN}}', "inputs.superior",
      "不是有效的 JSON（第 36 个字节）：NaN 和 Infinity 不是 JSON 中的数字"),
-    (b'{"org_id":"a","inputs":{"superior":-Infinity}}', None, "NaN 和 Infinity 不是 JSON 中的数字"),
+    (b'{"org_id":"a","inputs":{"onsite":[90,-Infinity]}}', "inputs.onsite[1]",
+     "NaN 和 Infinity 不是 JSON 中的数字"),
+    (b'{"org_id":"a","inputs":{"superior":NaN}', None, "NaN 和 Infinity 不是 JSON 中的数字"),
     (b'{"org_id":"a",', None, "不是有效的 JSON：内容不完整（括号或引号没有闭合）"),
     (b'{"org_id":"a",}', None, "不是有效的 JSON（第 15 个字节）：对象末尾多了逗号"),
     (b'{"org_id":"a"} {"org_id":"b"}', None, "JSON 对象之后还有多余的字符"),
@@ -43,3 +45,17 @@ def test_a_gbk_encoded_line_is_a_reject_not_an_exception():
 def test_a_good_line_still_decodes():
     item = decode_evaluation(b'{"org_id":"a","inputs":{"superior":80}}', row=1)
     assert isinstance(item, Evaluation) and item.inputs == {"superior": 80}
+
+
+def test_a_value_under_a_blank_header_cell_is_a_reject_not_silently_dropped(catalog):
+    from dangjian.records import RowReader
+
+    scheme = catalog.scheme("jilin-health-2019").scheme
+    reader = RowReader(scheme, ["组织编号", "组织类型", "现场评议测评", "上级党组织评议得分", ""],
+                       source="in.xlsx")
+    reject = reader.evaluation(["a", "branch", "95", 80, "好"], row=3)
+    assert isinstance(reject, Reject) and reject.field is None
+    assert reject.reason == "本行比表头多出数据“好”（第 E 列没有表头）"
+    beyond = reader.evaluation(["a", "branch", "95", 80, None, None, "x" * 100], row=4)
+    assert beyond.reason == f"本行比表头多出数据“{'x' * 20}…”（第 G 列没有表头）"
+    assert isinstance(reader.evaluation(["a", "branch", "95", 80, None], row=5), Evaluation)

@@ -80,9 +80,11 @@ def explain_decode(message: str, data: bytes | str) -> tuple[str, str | None]:
         problem, at = match.group(1), int(match.group(2))
         said = _MALFORMED.get(problem, problem)
         raw = data.encode() if isinstance(data, str) else data
+        path = None
         if raw[at:at + 3] in (b"NaN", b"Inf") or raw[at:at + 4] == b"-Inf":
             said = "NaN 和 Infinity 不是 JSON 中的数字"
-        return f"不是有效的 JSON（第 {at + 1} 个字节）：{said}", None
+            path = _non_finite_path(raw)
+        return f"不是有效的 JSON（第 {at + 1} 个字节）：{said}", path
     return f"不是有效的 JSON：{text}", path
 
 
@@ -99,6 +101,26 @@ def _locate_out_of_range(data: bytes | str, path: str | None) -> str | None:
     tokens = re.findall(r"\[\.\.\.\]|\[\d+\]|[^.\[\]]+", path)
     found = _walk(obj, tokens)
     return found.lstrip(".") if found else path
+
+
+def _non_finite_path(raw: bytes) -> str | None:
+    """Where the first NaN or Infinity sits (Python's own JSON reader accepts them)."""
+    import json
+
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    stack: list[tuple[Any, str]] = [(obj, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return path.lstrip(".") or None
+        if isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}") for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
+    return None
 
 
 def _walk(obj: Any, tokens: list[str]) -> str | None:
@@ -177,11 +199,14 @@ class RowReader:
             by_name[title] = key
         self.keys: list[str | None] = []
         self.unknown: list[str] = []
+        self.unlabelled: list[int] = []
         for cell in header:
             name = str(cell).strip().lstrip("\ufeff") if cell is not None else ""
             key = by_name.get(name)
             if key is None and name:
                 self.unknown.append(name)
+            if not name:
+                self.unlabelled.append(len(self.keys))
             self.keys.append(key)
         self.input_names = {spec.name for spec in scheme.inputs}
 
@@ -199,10 +224,12 @@ class RowReader:
                     cell = None
             if cell is not None:
                 values[key] = cell
-        for extra in cells[len(self.keys):]:
-            if extra not in (None, ""):
+        for column in [*self.unlabelled, *range(len(self.keys), len(cells))]:
+            extra = cells[column] if column < len(cells) else None
+            if extra is not None and str(extra).strip():
                 return Reject(row=row, source=self.source, field=None,
-                              reason=f"本行比表头多出数据“{extra}”")
+                              reason=f"本行比表头多出数据“{_clip(extra)}”"
+                              f"（第 {_column_letter(column)} 列没有表头）")
         org_id = values.pop("org_id", None)
         if org_id is None:
             return Reject(row=row, source=self.source, field="org_id", reason="缺少组织编号 org_id")
@@ -215,3 +242,18 @@ class RowReader:
         inputs = {k: v for k, v in values.items() if k in self.input_names}
         org = OrgInline(**org_fields) if org_fields else None
         return Evaluation(org_id=str(org_id), org=org, inputs=inputs)
+
+
+def _clip(value: Any, limit: int = 20) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _column_letter(index: int) -> str:
+    """A 0-based column index as a spreadsheet column name: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -22,6 +22,9 @@ KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 _BOM = b"\xef\xbb\xbf"
 _BAD_BYTES = re.compile("[\udc80-\udcff]")
 GB18030_NOTE = "按 GB18030 编码读取（中文版 Excel 另存的 CSV）"
+CSV_FIELD_LIMIT = 1 << 30
+"""Cells of any size a file can hold (Python's default limit, 128 KiB, would end the file)."""
+_LINE_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
 def kind_of(path: Path, allowed: tuple[str, ...] = ("jsonl", "csv", "xlsx")) -> str:
@@ -92,6 +95,17 @@ def text_lines(path: Path, encoding: str) -> Iterator[str]:
             yield _decode_line(raw, encoding)
 
 
+def universal_lines(lines: Iterator[str]) -> Iterator[str]:
+    """Lines split at a lone carriage return too (old Mac line ends, a stray CR in a cell), so
+    the CSV reader never sees a line end inside an unquoted field."""
+    for text in lines:
+        body = text.removesuffix("\r\n")
+        if "\r" in body:
+            yield from (part for part in _LINE_END.findall(text) if part)
+        else:
+            yield text
+
+
 def read_text(path: Path) -> tuple[str, str | None]:
     """A whole text file (a report), UTF-8 or GB18030; the note says which was used."""
     data = path.read_bytes()
@@ -130,7 +144,8 @@ class Table:
         elif self.encoding == "mixed":
             self.notes.append(f"{self.path}：既不是完整的 UTF-8 也不是 GB18030 编码，逐行识别，"
                               "无法识别的行已拒绝")
-        reader = csv.reader(text_lines(self.path, self.encoding))
+        csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+        reader = csv.reader(universal_lines(text_lines(self.path, self.encoding)))
         try:
             yield from enumerate(reader, 1)
         except csv.Error as exc:
