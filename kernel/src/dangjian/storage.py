@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ import msgspec
 from .errors import NotFound
 from .models import Line, Reject, Result
 from .pipeline import Encoded, split_result
+from .writer import RunWriter
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _decode_result = msgspec.json.Decoder(Result).decode
 _decode_lines = msgspec.json.Decoder(list[Line]).decode
 CHUNK = 2000
+BACKGROUND_AFTER = 10_000
+"""A run longer than this is stored by a second process while this one goes on scoring."""
 RESULTS_INSERT = "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 LINES_INSERT = "INSERT INTO lines VALUES (?, ?, ?, ?)"
 REJECTS_INSERT = "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)"
@@ -122,6 +126,32 @@ def tally(items: Iterable[Result | Encoded | Reject],
         yield item
 
 
+def _batches(items: Iterable[Result | Encoded | Reject], run_id: int | None
+             ) -> Iterator[tuple[list[tuple[int, Encoded]], list[tuple]]]:
+    """Items in storage batches: scored ones numbered in input order, rejects as rows (with
+    `run_id` in front unless it is not known yet)."""
+    seq = 0
+    results: list[tuple[int, Encoded]] = []
+    rejects: list[tuple] = []
+    for item in items:
+        if isinstance(item, Reject):
+            row = (item.row, item.source, item.org_id, item.field, item.reason)
+            rejects.append(row if run_id is None else (run_id, *row))
+        else:
+            seq += 1
+            results.append((seq, item if isinstance(item, Encoded) else split_result(item)))
+        if len(results) >= CHUNK or len(rejects) >= CHUNK:
+            yield results, rejects
+            results, rejects = [], []
+    if results or rejects:
+        yield results, rejects
+
+
+def _counts(summary: RunSummary) -> list:
+    return [_now(), summary.read, summary.scored, summary.rejected,
+            _encode(summary.grades).decode()]
+
+
 def stored_rows(run_id: int, seq: int, item: Result | Encoded) -> tuple[tuple, tuple]:
     """The `results` row and the `lines` row a scored item is stored as."""
     row = item if isinstance(item, Encoded) else split_result(item)
@@ -148,53 +178,60 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
     def write_run(self, meta: RunMeta, items: Iterable[Result | Encoded | Reject]) -> RunSummary:
-        """Store a whole run in one transaction; nothing is visible until it commits."""
-        conn = self.db.conn
+        """Store a whole run in one transaction; nothing is visible until it commits.
+
+        A long run is stored by a second process (`dangjian.writer`) while this one scores: the
+        same rows in the same single transaction, committed only once every item has passed.
+        """
         summary = RunSummary(run_id=None)
-        started = _now()
-        with self.db.atomic():
-            cursor = conn.execute(
-                "INSERT INTO runs (scheme_id, scheme_version, scheme_hash, plugin_versions,"
-                " input_digest, sources, started_at, workers, note, read, scored, rejected)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
-                (meta.scheme_id, meta.scheme_version, meta.scheme_hash,
+        begin = [meta.scheme_id, meta.scheme_version, meta.scheme_hash,
                  _encode(meta.plugin_versions).decode(), meta.input_digest,
-                 _encode(meta.sources).decode(), started, meta.workers, meta.note))
-            run_id = cursor.lastrowid
-            summary.run_id = run_id
-            results: list[tuple] = []
-            lines: list[tuple] = []
-            rejects: list[tuple] = []
-            seq = 0
-            for item in tally(items, summary):
-                if isinstance(item, Reject):
-                    rejects.append((run_id, item.row, item.source, item.org_id, item.field,
-                                    item.reason))
-                else:
-                    seq += 1
-                    result_row, line_row = stored_rows(run_id, seq, item)
-                    results.append(result_row)
-                    lines.append(line_row)
-                if len(results) >= CHUNK or len(rejects) >= CHUNK:
-                    self._flush(results, lines, rejects)
-            self._flush(results, lines, rejects)
-            conn.execute(
-                "UPDATE runs SET finished_at = ?, read = ?, scored = ?, rejected = ?, grades = ?"
-                " WHERE id = ?",
-                (_now(), summary.read, summary.scored, summary.rejected,
-                 _encode(summary.grades).decode(), run_id))
+                 _encode(meta.sources).decode(), _now(), meta.workers, meta.note]
+        stream = tally(items, summary)
+        head = list(islice(stream, BACKGROUND_AFTER))
+        if len(head) < BACKGROUND_AFTER or self.path == ":memory:":
+            with self.db.atomic():
+                run_id = summary.run_id = self._begin_run(*begin)
+                for seq_results, rejects in _batches(chain(head, stream), run_id):
+                    self._insert_rows(run_id, seq_results, rejects)
+                self._finish_run(run_id, *_counts(summary))
+            return summary
+        writer = RunWriter(str(Path(self.path).resolve()), begin)
+        try:
+            for seq_results, rejects in _batches(chain(head, stream), None):
+                writer.rows(seq_results, rejects)
+            del head
+            summary.run_id = writer.finish(_counts(summary))
+        except BaseException:
+            writer.abandon()
+            raise
         return summary
 
-    def _flush(self, results: list, lines: list, rejects: list) -> None:
+    def _begin_run(self, scheme_id, scheme_version, scheme_hash, plugin_versions, input_digest,
+                   sources, started_at, workers, note) -> int:
+        cursor = self.db.conn.execute(
+            "INSERT INTO runs (scheme_id, scheme_version, scheme_hash, plugin_versions,"
+            " input_digest, sources, started_at, workers, note, read, scored, rejected)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+            (scheme_id, scheme_version, scheme_hash, plugin_versions, input_digest, sources,
+             started_at, workers, note))
+        return cursor.lastrowid
+
+    def _insert_rows(self, run_id: int, seq_results: list[tuple[int, Result | Encoded]],
+                     rejects: list[tuple]) -> None:
         conn = self.db.conn
-        if results:
-            conn.executemany(RESULTS_INSERT, results)
-            conn.executemany(LINES_INSERT, lines)
+        if seq_results:
+            pairs = [stored_rows(run_id, seq, item) for seq, item in seq_results]
+            conn.executemany(RESULTS_INSERT, [result_row for result_row, _ in pairs])
+            conn.executemany(LINES_INSERT, [line_row for _, line_row in pairs])
         if rejects:
             conn.executemany(REJECTS_INSERT, rejects)
-        results.clear()
-        lines.clear()
-        rejects.clear()
+
+    def _finish_run(self, run_id: int, finished_at: str, read: int, scored: int, rejected: int,
+                    grades: str) -> None:
+        self.db.conn.execute(
+            "UPDATE runs SET finished_at = ?, read = ?, scored = ?, rejected = ?, grades = ?"
+            " WHERE id = ?", (finished_at, read, scored, rejected, grades, run_id))
 
     # -- reading ------------------------------------------------------------------------------
     def _run_row(self, row: dict) -> dict:
