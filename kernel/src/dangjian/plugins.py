@@ -23,6 +23,9 @@ from .models import OrgType
 from .scheme import Scheme
 
 ENTRY_POINT_GROUP = "dangjian"
+KIND_TITLES = {"org_type": "组织类型", "method": "评分方法", "diagnostic": "诊断方法",
+               "document_check": "报告检查", "batch_rule": "批次规则", "scheme": "方案",
+               "rollup": "汇总"}
 PLUGINS_ENV = "DANGJIAN_PLUGINS"
 DEFAULT_PLUGINS = ("dangjian.default_plugin",)
 
@@ -139,8 +142,8 @@ class Catalog:
     def _record(self, plugin: str, kind: str, key: str) -> None:
         owner = self.owners.get((kind, key))
         if owner is not None:
-            raise DuplicateError(f"{kind} “{key}” 已由插件 {owner} 注册，插件 {plugin} 不能重复注册",
-                                 plugin=plugin)
+            raise DuplicateError(f"{KIND_TITLES.get(kind, kind)} “{key}” 已由插件 {owner} 注册，"
+                                 f"插件 {plugin} 不能重复注册", plugin=plugin)
         self.owners[(kind, key)] = plugin
         self.plugins[plugin].registered.setdefault(kind, []).append(key)
 
@@ -159,7 +162,14 @@ class Catalog:
             item = load_scheme(item, plugin=plugin)
         from .check import check_scheme
 
-        errors = [f for f in check_scheme(item, self) if f.level == "error"]
+        try:
+            findings = check_scheme(item, self)
+        except DangjianError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — a method compile step failing on its params
+            raise SchemeError(f"评分方法无法按本方案的参数编译：{type(exc).__name__}: {exc}",
+                              plugin=plugin, scheme=item.id, file=path) from None
+        errors = [f for f in findings if f.level == "error"]
         if errors:
             raise SchemeError("；".join(f"{f.where}: {f.message}" for f in errors[:5]),
                               plugin=plugin, scheme=item.id, file=path)
@@ -179,7 +189,10 @@ class Catalog:
             return self.schemes[scheme_id]
         except KeyError:
             known = "、".join(sorted(self.schemes)) or "无"
-            raise NotFound(f"未知的方案 {scheme_id}（已安装：{known}）", scheme=scheme_id) from None
+            faulty = sorted({plugin for plugin, _ in self.problems})
+            hint = f"；插件 {'、'.join(faulty)} 加载出错，详见 dangjian plugins" if faulty else ""
+            raise NotFound(f"未知的方案 {scheme_id}（已安装：{known}）{hint}",
+                           scheme=scheme_id) from None
 
     def plan(self, scheme_id: str):
         """The compiled plan of a scheme, compiled once per catalogue."""
@@ -219,17 +232,29 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str, catalog: Catalog,
     for impl in ordered:
         plugin = impl.plugin_name
 
-        def register(item: Any, _plugin: str = plugin) -> None:
+        def register(item: Any, _plugin: str = plugin, _hook: str = hook_name) -> None:
             try:
                 add(_plugin, item)
             except DangjianError as exc:
                 exc.plugin = exc.plugin or _plugin
                 catalog.plugins[_plugin].errors.append(str(exc))
+            except Exception as exc:  # noqa: BLE001 — refuse this item, keep the others
+                catalog.plugins[_plugin].errors.append(
+                    f"{_hook} 出错：{type(exc).__name__}: {exc}（{_item_name(item)}）")
 
         try:
             impl.function(**{name: register for name in impl.argnames})
         except Exception as exc:
             catalog.plugins[plugin].errors.append(f"{hook_name} 出错：{type(exc).__name__}: {exc}")
+
+
+def _item_name(item: Any) -> str:
+    """What a plugin tried to register, for an error message: an id, a name or a file."""
+    for attr in ("id", "name"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str):
+            return value
+    return str(item)
 
 
 def build_catalog(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> Catalog:
