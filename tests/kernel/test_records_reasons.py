@@ -59,3 +59,10 @@ def test_a_value_under_a_blank_header_cell_is_a_reject_not_silently_dropped(cata
     beyond = reader.evaluation(["a", "branch", "95", 80, None, None, "x" * 100], row=4)
     assert beyond.reason == f"本行比表头多出数据“{'x' * 20}…”（第 G 列没有表头）"
     assert isinstance(reader.evaluation(["a", "branch", "95", 80, None], row=5), Evaluation)
+
+
+def test_json_nested_too_deep_is_a_reject_not_a_recursion_error():
+    deep = b'{"org_id":"a","inputs":{"onsite":' + b"[" * 5000 + b"]" * 5000 + b"}}"
+    reject = decode_evaluation(deep, row=2)
+    assert isinstance(reject, Reject)
+    assert reject.reason == "不是可以评分的 JSON：数组或对象嵌套过深"

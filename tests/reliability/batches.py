@@ -73,7 +73,7 @@ COMMON_FAULTS = ["superior_text", "superior_range", "superior_nan", "onsite_bad"
                  "onsite_missing", "superior_missing", "flag_bad", "type_unknown",
                  "type_missing", "org_id_missing"]
 JSONL_FAULTS = ["overflow", "unknown_field", "unknown_input", "wrong_type", "broken",
-                "not_object", "gbk_line"]
+                "not_object", "gbk_line", "too_deep"]
 TABLE_FAULTS = ["extra_cell"]
 
 
@@ -146,6 +146,11 @@ def faulty_rows(draw, n: int, kind: str, fault: str | None = None) -> Row:
         row.name = "党" + draw(st.text(GBK_TEXT[:20], max_size=8))
         row.line = jsonl_text(row).encode("gbk")
         row.reason = "不是 UTF-8 编码"
+    elif fault == "too_deep":
+        depth = draw(st.sampled_from([1_000, 20_000]))
+        row.line = (f'{{"org_id":"{row.org_id}","inputs":{{"onsite":' + "[" * depth
+                    + "]" * depth + "}}").encode()
+        row.reason = "嵌套过深"
     elif fault == "extra_cell":
         row.extra_cell, row.reason = draw(st.sampled_from(["多余", "1", "x" * 1000])), \
             "本行比表头多出数据"

@@ -53,6 +53,7 @@ def explain_validation(message: str) -> tuple[str, str | None]:
     return text, path
 
 
+TOO_DEEP = "不是可以评分的 JSON：数组或对象嵌套过深"
 _BYTE = re.compile(r"^JSON is malformed: (.+) \(byte (\d+)\)$")
 _MALFORMED = {
     "trailing characters": "JSON 对象之后还有多余的字符",
@@ -156,6 +157,8 @@ def decode_evaluation(data: bytes | str, *, row: int, source: str | None = None)
         return Reject(row=row, source=source, field=path, reason=reason)
     except UnicodeDecodeError:
         return Reject(row=row, source=source, field=None, reason=_not_utf8(data))
+    except RecursionError:
+        return Reject(row=row, source=source, field=None, reason=TOO_DEEP)
 
 
 def _not_utf8(data: bytes | str) -> str:
@@ -174,6 +177,8 @@ def evaluation_from_object(obj: Any, *, row: int, source: str | None = None) -> 
     except msgspec.ValidationError as exc:
         reason, path = explain_validation(str(exc))
         return Reject(row=row, source=source, field=path, reason=reason)
+    except RecursionError:
+        return Reject(row=row, source=source, field=None, reason=TOO_DEEP)
 
 
 def table_columns(scheme: Scheme) -> list[tuple[str, str]]:
