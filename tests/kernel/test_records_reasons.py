@@ -62,7 +62,7 @@ def test_a_value_under_a_blank_header_cell_is_a_reject_not_silently_dropped(cata
 
 
 def test_json_nested_too_deep_is_a_reject_not_a_recursion_error():
-    deep = b'{"org_id":"a","inputs":{"onsite":' + b"[" * 5000 + b"]" * 5000 + b"}}"
+    deep = b'{"org_id":"a","inputs":{"onsite":' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
     reject = decode_evaluation(deep, row=2)
     assert isinstance(reject, Reject)
     assert reject.reason == "不是可以评分的 JSON：数组或对象嵌套过深"
