@@ -92,3 +92,76 @@ def drop_privileges_prefix() -> list[str] | None:
     if setpriv is None:
         return None
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`dangjian serve` (the installed command) on 127.0.0.1, its output in a log file."""
+
+    def __init__(self, home: Path, *, workers: int = 1, keys: str = "") -> None:
+        self.home = home
+        self.db = home / "dangjian.db"
+        self.log_path = home / "server.log"
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DANGJIAN_")}
+        env["DANGJIAN_API_KEYS"] = keys
+        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [DANGJIAN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(workers), "--db", str(self.db)],
+            cwd=home, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, attempts: int = 600) -> None:
+        import time
+
+        import httpx
+
+        for _ in range(attempts):
+            assert self.proc.poll() is None, self.log()
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"服务未能启动：{self.log()}")
+
+    def worker_pids(self) -> list[int]:
+        """The uvicorn worker processes (children of the serve process)."""
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
+                             text=True, check=False).stdout
+        return [int(pid) for pid in out.split()]
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        import signal
+
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+
+
+def rss_kib(pids: list[int]) -> int:
+    """Resident memory of the processes, in KiB (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        for text in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if text.startswith("VmRSS:"):
+                total += int(text.split()[1])
+    return total
