@@ -16,7 +16,7 @@ from .extension import EvalContext, MethodSpec, Outcome
 from .inputs import InputChecker
 from .models import (ComponentScore, Evaluation, Finding, Line, Organization, Reject, Result,
                      SchemeRef)
-from .numbers import ZERO, clamp, fmt, round_total
+from .numbers import ROUNDING_MODES, ZERO, clamp, fmt, round_total
 from .outcomes import Judge
 from .scheme import Component, Criterion, Scheme
 
@@ -169,6 +169,8 @@ class Plan:
                              plugin=loaded.plugin, plugins=catalog.versions(used_plugins))
         r = scheme.rounding
         self._round = lambda value: round_total(value, r.places, r.mode)
+        self._quantum = Decimal(1).scaleb(-r.places)
+        self._rounding = ROUNDING_MODES[r.mode]
         self._bands_raw = r.bands_read == "raw"
         self._exact_note = f"，{_MODE_WORDS[r.mode]}保留{r.places}位小数）"
 
@@ -286,7 +288,7 @@ class Plan:
             lines.append(Line(kind="finding", id=finding.code, title=finding.severity,
                               text=f"【{finding.severity}】{finding.message}"))
 
-        total = self._round(raw_total)
+        total = raw_total.quantize(self._quantum, rounding=self._rounding)
         verdict = self.judge(raw_total if self._bands_raw else total, inputs, findings)
         lines.append(Line(kind="total", id="total", title="总分",
                           text=self._total_text(raw_total, total, verdict.points_grade),

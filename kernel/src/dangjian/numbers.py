@@ -6,7 +6,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, Invalid
 from fractions import Fraction
 
 ZERO = Decimal(0)
-_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _CENT = Decimal("0.01")
 
 
@@ -43,7 +43,7 @@ _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}
 
 def round_total(value: Decimal, places: int, mode: str) -> Decimal:
     quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
-    return value.quantize(quantum, rounding=_MODES[mode])
+    return value.quantize(quantum, rounding=ROUNDING_MODES[mode])
 
 
 def fmt(value: Decimal | None) -> str:

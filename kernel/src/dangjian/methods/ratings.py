@@ -117,7 +117,9 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         if tally:
             parts.append("，票数" + "、".join(f"{k}{v}票" for k, v in tally.items()))
             parts.append(f"（{mapping_text}）")
-        parts.append(f"{trimmed}，平均{fmt(mean)}分，得{fmt(points)}分{tail}")
+        mean_text = fmt(mean)
+        points_text = mean_text if points == mean else fmt(points)
+        parts.append(f"{trimmed}，平均{mean_text}分，得{points_text}分{tail}")
         return Outcome(points, "".join(parts), {field: raw})
 
     return score
