@@ -97,8 +97,17 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
     periods = PERIODS[period]
     word = _PERIOD_WORD[period]
 
+    try:
+        fixed_last = datetime.date.fromisoformat(until) if until else None
+    except ValueError:  # fails per evaluation, with the same reason as it always has
+        fixed_last = None
+    # Which period each month falls in, and the periods' names, worked out once.
+    month_period = [_period_of(datetime.date(2000, month, 1), period) for month in range(1, 13)]
+    period_names = [_period_name(i, period) for i in range(periods)]
+
     def in_scope(ctx: EvalContext):
-        last = datetime.date.fromisoformat(until) if until else None
+        last = fixed_last if fixed_last is not None or not until else \
+            datetime.date.fromisoformat(until)
         return [a for a in ctx.activities_of(kind)
                 if a.date.year == ctx.year and (last is None or a.date <= last)
                 and (note_contains is None or note_contains in (a.note or ""))]
@@ -134,7 +143,7 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
         records = in_scope(ctx)
         per = [0] * periods
         for a in records:
-            per[_period_of(a.date, period)] += 1
+            per[month_period[a.date.month - 1]] += 1
         missed = [i for i, n in enumerate(per) if n < required]
         met = periods - len(missed)
         points = top * Decimal(met) / Decimal(periods)
@@ -142,12 +151,12 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
         text = f"{kind_label}全年开展{len(records)}次，要求{need}次"
         if periods > 1 or required > 1:
             text += f"（{word}至少{required}次）"
+        missed_names = [period_names[i] for i in missed]
         if missed:
-            names = "、".join(_period_name(i, period) for i in missed)
-            text += f"，{names}未达到"
+            text += f"，{'、'.join(missed_names)}未达到"
         text += f"，得{fmt(points)}分（满分{top_text}分）"
         return Outcome(points, text, {"kind": kind, "count": len(records),
-                                      "missed": [_period_name(i, period) for i in missed]})
+                                      "missed": missed_names})
 
     return score
 
