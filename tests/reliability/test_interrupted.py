@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -37,6 +38,30 @@ def wait_until_writing(proc, db: Path, *, min_bytes: int = 2 << 20, limit: float
     pytest.fail("等待评分写入超时")
 
 
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
+                                check=False).stdout.split():
+        found += [int(child), *descendants(int(child))]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_gone(pids: list[int], limit: float = 60) -> list[int]:
+    """The processes still running once they have had `limit` seconds to notice and exit."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]
+
+
 def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if ".partial" in p.name)
 
@@ -49,9 +74,11 @@ def test_sigkill_mid_batch_leaves_no_partial_run_and_the_same_command_then_compl
                "--workers", workers, "--quiet")
     proc = start(*command, cwd=tmp_path)
     wait_until_writing(proc, tmp_path / "runs.db")
+    helpers = descendants(proc.pid)  # worker processes, the database writer
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
+    assert wait_gone(helpers) == [], "进程在主进程被杀后仍在运行"
 
     assert table_counts(tmp_path / "runs.db") == {"runs": 0, "results": 0, "lines": 0,
                                                   "rejects": 0}
@@ -78,6 +105,7 @@ def test_ctrl_c_stops_cleanly_with_a_chinese_message_and_nothing_half_written(
     proc = start("score", SCHEME, path, "--db", "runs.db", "--out", "结果.csv",
                  "--rejects", "拒绝.jsonl", "--workers", workers, cwd=tmp_path)
     wait_until_writing(proc, tmp_path / "runs.db")
+    helpers = descendants(proc.pid)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     try:
         stdout, stderr = proc.communicate(timeout=120)
@@ -86,6 +114,7 @@ def test_ctrl_c_stops_cleanly_with_a_chinese_message_and_nothing_half_written(
         proc.communicate()
         raise
     assert proc.returncode == 130
+    assert wait_gone(helpers) == []
     assert "评分已中断" in stderr and "没有存入数据库" in stderr
     assert no_traceback(stdout + stderr), stderr
     assert table_counts(tmp_path / "runs.db")["runs"] == 0
