@@ -52,7 +52,8 @@ class Figures:
         if self.ratios:
             lines += ["", "ratios against the goals", "-" * 24]
             lines += [r.line() for r in self.ratios]
-        lines += self.notes
+        if self.notes:
+            lines += ["", *self.notes]
         return lines
 
     def save(self, path: str) -> None:

@@ -6,13 +6,11 @@ numbers of generated records as the pipeline.
 
 from __future__ import annotations
 
-import time
-
 import msgspec
 from dangjian import load_catalog
 from dangjian.pipeline import Encoded, score_records
 
-from .conftest import RECORDS
+from .conftest import RECORDS, timed
 from .synthetic import BenchPlugin, evaluations_25
 
 
@@ -24,10 +22,8 @@ def test_25_criteria_every_method(figures, benchmark):
         return [item for item in score_records(plan, enumerate(lines, 1))
                 if not isinstance(item, Encoded)]
 
-    start = time.perf_counter()
-    rejects = benchmark.pedantic(score, rounds=1, iterations=1)
-    figures.add("kernel: 25 criteria, every method", RECORDS / (time.perf_counter() - start),
-                "records/s")
+    seconds, rejects = timed(benchmark, score)
+    figures.add("kernel: 25 criteria, every method", RECORDS / seconds, "records/s")
     assert not rejects, rejects[:3]
 
 
@@ -39,8 +35,6 @@ def test_reference_scheme(plan, jilin_file, figures, benchmark):
         return sum(1 for item in score_records(plan, enumerate(lines, 1))
                    if isinstance(item, Encoded))
 
-    start = time.perf_counter()
-    scored = benchmark.pedantic(score, rounds=1, iterations=1)
-    figures.add("kernel: jilin-health-2019", RECORDS / (time.perf_counter() - start),
-                "records/s")
+    seconds, scored = timed(benchmark, score)
+    figures.add("kernel: jilin-health-2019", RECORDS / seconds, "records/s")
     assert scored == RECORDS

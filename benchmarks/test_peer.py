@@ -5,13 +5,12 @@ consequences; reported as ratios to the pipeline and to the kernel alone."""
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 from dangjian.pipeline import score_records
 from dangjian.records import decode_evaluation
 
-from .conftest import PEER_RECORDS, RECORDS, check_goal, jilin_input
+from .conftest import PEER_RECORDS, RECORDS, check_goal, jilin_input, timed
 from .zen_graph import graph_json, verdict
 
 zen = pytest.importorskip("zen", reason="zen-engine is in the `bench` dependency group")
@@ -49,10 +48,9 @@ def test_zen_evaluate_per_record(plan, peer_lines, kernel_verdicts, pipeline, fi
     def evaluate():
         return [decision.evaluate(line)["result"] for line in peer_lines]
 
-    start = time.perf_counter()
-    results = benchmark.pedantic(evaluate, rounds=1, iterations=1)
-    rate = figures.add("peer: zen-engine evaluate (per record)",
-                       len(peer_lines) / (time.perf_counter() - start), "records/s")
+    seconds, results = timed(benchmark, evaluate)
+    rate = figures.add("peer: zen-engine evaluate (per record)", len(peer_lines) / seconds,
+                       "records/s")
     _agree(kernel_verdicts, [verdict(r, plan.scheme) for r in results])
     pipeline_rate = RECORDS / pipeline[1].seconds
     check_goal(figures.ratio("pipeline --workers 1 / zen evaluate", pipeline_rate / rate, 50))
@@ -70,10 +68,9 @@ def test_zen_evaluate_batch(plan, peer_lines, kernel_verdicts, pipeline, figures
             out.extend(item["data"]["result"] for item in batch)
         return out
 
-    start = time.perf_counter()
-    results = benchmark.pedantic(evaluate, rounds=1, iterations=1)
-    rate = figures.add("peer: zen-engine evaluate_batch", len(peer_lines) /
-                       (time.perf_counter() - start), "records/s")
+    seconds, results = timed(benchmark, evaluate)
+    rate = figures.add("peer: zen-engine evaluate_batch", len(peer_lines) / seconds,
+                       "records/s")
     _agree(kernel_verdicts, [verdict(r, plan.scheme) for r in results])
     pipeline_rate = RECORDS / pipeline[1].seconds
     check_goal(figures.ratio("pipeline --workers 1 / zen evaluate_batch", pipeline_rate / rate,
@@ -86,10 +83,10 @@ def test_kernel_alone_on_the_peer_records(plan, peer_lines, figures, benchmark):
     def score():
         return sum(1 for _ in score_records(plan, enumerate(peer_lines, 1)))
 
-    start = time.perf_counter()
-    assert benchmark.pedantic(score, rounds=1, iterations=1) == len(peer_lines)
-    rate = figures.add("kernel: decode + score + encode, in process",
-                       len(peer_lines) / (time.perf_counter() - start), "records/s")
+    seconds, scored = timed(benchmark, score)
+    assert scored == len(peer_lines)
+    rate = figures.add("kernel: decode + score + encode, in process", len(peer_lines) / seconds,
+                       "records/s")
     zen_rates = {k: v for k, (v, _) in figures.values.items() if k.startswith("peer:")}
     for name, zen_rate in zen_rates.items():
         figures.ratio(f"kernel alone / {name.removeprefix('peer: zen-engine ')}",
