@@ -41,13 +41,14 @@ class Run:
         return json.loads(self.stdout)
 
 
-def run(args: list[str], *, env: dict | None = None) -> Run:
-    """Run a command to the end: its wall time and its own peak RSS (`os.wait4`)."""
+def run(args: list[str], *, env: dict | None = None, cwd: str | Path | None = None) -> Run:
+    """Run a command to the end: its wall time and peak RSS (`os.wait4`: the largest of the
+    process and the children it waited for)."""
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
