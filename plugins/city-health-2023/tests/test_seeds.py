@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dangjian.orgtree import OrgTree
-from dangjian.runs import score_batch
+from dangjian.storage import RunSummary, tally
 from dangjian_city_health_2023.rollup import structure_rollup
 
 
@@ -39,9 +39,8 @@ def test_each_unit_adds_up_to_the_whole(demo_orgs):
 def test_the_survey_scores_every_branch_and_raises_every_finding(city, demo_orgs,
                                                                   demo_evaluations):
     registry = {o.id: o for o in demo_orgs}
-    items = []
-    summary = score_batch(city, list(enumerate(demo_evaluations, 1)), registry=registry,
-                          sink=items.append)
+    summary = RunSummary(run_id=None)
+    items = list(tally(city.score_many(enumerate(demo_evaluations, 1), registry), summary))
     assert (summary.read, summary.scored, summary.rejected) == (144, 144, 0)
     codes = Counter(f.code for r in items for f in r.findings)
     assert set(codes) == {"thin_committee", "no_deputy", "overloaded", "ageing", "no_brand"}
