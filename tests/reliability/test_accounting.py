@@ -160,8 +160,6 @@ def test_a_stray_carriage_return_or_a_huge_cell_does_not_end_a_csv_file(tmp_path
     store.close()
 
 
-@pytest.mark.xfail(strict=True, reason="内核缺陷（numbers.fmt / inputs）：超出上限的数字在拒绝原因中逐位写出，"
-                   "1E+1000000 得到一百万字的原因，1E+999999999 耗尽内存；数字应以科学计数法或截断显示")
 def test_an_absurd_exponent_is_rejected_with_a_short_reason(tmp_path):
     path = tmp_path / "in.csv"
     path.write_text("组织编号,组织类型,现场评议测评,上级党组织评议得分\n"

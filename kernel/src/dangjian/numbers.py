@@ -52,6 +52,8 @@ def fmt(value: Decimal | None) -> str:
     # most two decimals needs no rounding, only its trailing zeros taken off.
     if value is None:
         return "—"
+    if value and not -_LONG < value.adjusted() < _LONG:
+        return _scientific(value) if value.adjusted() > 0 else "0"
     text = f"{value:f}"
     dot = text.find(".")
     if dot >= 0:
@@ -59,6 +61,18 @@ def fmt(value: Decimal | None) -> str:
             text = f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+_LONG = 16
+
+
+def _scientific(value: Decimal) -> str:
+    """An absurdly large number in six significant digits (1E+10000, 1.23457E+20):
+    written out, 1E+999999999 would be a billion characters."""
+    mantissa, _, exponent = f"{value:.5E}".partition("E")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{exponent}"
 
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
