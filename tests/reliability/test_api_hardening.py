@@ -91,21 +91,12 @@ BAD_BODIES = [
     pytest.param(b'{"org_id":"a","inputs":{"superior":NaN}}', id="nan"),
     pytest.param(b"[]", id="array"),
     pytest.param(b"", id="empty"),
-    *(pytest.param(deep(depth), id=f"nested-{depth}", marks=pytest.mark.xfail(strict=True, reason=(
-        "API 缺陷（shell/src/dangjian_shell/api/problems.py）：嵌套过深的 JSON 在解码时"
-        "引发 RecursionError，返回 500 而不是 400"))) for depth in (1_000, 30_000)),
-    pytest.param(b'{"org_id":"a\xff"}', id="not-utf8", marks=pytest.mark.xfail(strict=True, reason=(
-        "API 缺陷（shell/src/dangjian_shell/api/problems.py）：请求体不是 UTF-8 时 Litestar "
-        "解码引发 UnicodeDecodeError，返回 500 而不是 400"))),
+    *(pytest.param(deep(depth), id=f"nested-{depth}") for depth in (1_000, 30_000)),
+    pytest.param(b'{"org_id":"a\xff"}', id="not-utf8"),
     pytest.param(b'{"org_id":"a","org":{"type":"branch"},"inputs":{"onsite":[90],"superior":1e400}}',
-                 id="number-beyond-range", marks=pytest.mark.xfail(strict=True, reason=(
-                     "API 缺陷（problems.explain）：超出范围的数字返回 400，但说明是英文"
-                     "“Number out of range - at `$[...][...]`”，没有指出字段"))),
+                 id="number-beyond-range"),
     pytest.param(b'{"org_id":"a","org":{"type":"branch"},"inputs":{"onsite":[90],"superior":'
-                 + b"9" * 5000 + b"}}", id="integer-beyond-range",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "API 缺陷（problems.explain）：5000 位整数返回 400，但说明是英文"
-                     "“Integer value out of range”"))),
+                 + b"9" * 5000 + b"}}", id="integer-beyond-range"),
 ]
 
 
@@ -117,8 +108,6 @@ def test_malformed_deep_or_huge_json_is_a_400_in_chinese(client, body):
     assert not any(word in detail for word in ENGLISH), detail
 
 
-@pytest.mark.xfail(strict=True, reason="内核缺陷（numbers.fmt / inputs）：超出上限的数字在说明中逐位写出，"
-                   "1E+10000 得到一万位的说明")
 def test_an_absurd_number_gives_a_short_answer(client):
     response = clean(client.post(f"/schemes/{SCHEME}/score",
                                  json=evaluation(superior="1E+10000")))

@@ -84,9 +84,20 @@ def _type(name: str) -> str:
     return _TYPE_NAMES.get(name, name)
 
 
+def _path_field(path: str) -> str | None:
+    """msgspec's `$.inputs.onsite[0]` as `inputs.onsite[0]`; None where it names no field."""
+    field = path.removeprefix("$").lstrip(".")
+    return field if field and "..." not in field else None
+
+
 def explain(message: str) -> tuple[str, str | None]:
     """A msgspec/Litestar validation message in Chinese, and the field it names (if any)."""
     text = message.strip()
+    if m := re.fullmatch(r"(.+?) - at `(.+)`", text):
+        detail, named = explain(m.group(1))
+        return detail, named or _path_field(m.group(2))
+    if re.fullmatch(r"(Number|Integer value) out of range", text):
+        return "数字超出可处理的范围", None
     if m := re.fullmatch(r"Object missing required field `(.+)`", text):
         return f"缺少必填字段 {m.group(1)}", m.group(1)
     if m := re.fullmatch(r"Object contains unknown field `(.+)`", text):
@@ -175,6 +186,16 @@ def on_database(request: Request, exc: sqlite3.Error) -> Response[Problem]:
                    kind="database")
 
 
+def on_undecodable(request: Request, exc: RecursionError | UnicodeDecodeError
+                   ) -> Response[Problem]:
+    """The body could not even be read as JSON: nested beyond any sensible depth, or not UTF-8."""
+    if isinstance(exc, RecursionError) and "deserializ" not in str(exc):
+        return on_unexpected(request, exc)
+    detail = ("请求体的 JSON 嵌套层数过多" if isinstance(exc, RecursionError)
+              else "请求体不是 UTF-8 编码的文本")
+    return problem(request, 400, detail, kind="malformed")
+
+
 def on_unexpected(request: Request, exc: Exception) -> Response[Problem]:
     log.error("内部错误：%s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, 500, DEFAULT_DETAILS[500])
@@ -186,5 +207,7 @@ EXCEPTION_HANDLERS = {
     ValidationException: on_validation,
     HTTPException: on_http,
     sqlite3.Error: on_database,
+    RecursionError: on_undecodable,
+    UnicodeDecodeError: on_undecodable,
     Exception: on_unexpected,
 }
