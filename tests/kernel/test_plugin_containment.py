@@ -86,9 +86,15 @@ def test_a_duplicate_names_the_kind_in_chinese():
     class Second(First):
         pass
 
-    catalog = load_catalog(entry_points=False, plugins=[First(), Second()])
-    assert catalog.problems == [
-        ("Second", "插件 Second：方案 “same” 已由插件 First 注册，插件 Second 不能重复注册")]
+    contested = "方案 “same” 被插件 {}、{} 重复注册，无法确定归属，均不采用"
+    for first, second in ((First(), Second()), (Second(), First())):
+        catalog = load_catalog(entry_points=False, plugins=[first, second])
+        names = [type(first).__name__, type(second).__name__]
+        assert catalog.problems == [
+            (name, f"插件 {name}：" + contested.format(*names)) for name in names]
+        assert "same" not in catalog.schemes and ("scheme", "same") not in catalog.owners
+        assert all("scheme" not in catalog.plugins[name].registered
+                   or "same" not in catalog.plugins[name].registered["scheme"] for name in names)
 
 
 def test_an_unknown_scheme_points_to_the_plugins_that_failed():

@@ -53,10 +53,13 @@ class ProvinceB:
 
 def test_duplicate_ids_are_refused_naming_both_plugins():
     catalog = load_catalog(entry_points=False, plugins=[ProvinceA(), ProvinceB()])
-    assert catalog.scheme("test-weighted").plugin == "ProvinceA"
-    messages = [message for plugin, message in catalog.problems if plugin == "ProvinceB"]
-    assert any("已由插件 ProvinceA 注册，插件 ProvinceB 不能重复注册" in m for m in messages)
-    assert any("已由插件 dangjian 注册" in m for m in messages)
+    assert "test-weighted" not in catalog.schemes  # neither load order nor name decides
+    problems = dict.fromkeys(("ProvinceA", "ProvinceB"), "")
+    for plugin, message in catalog.problems:
+        problems[plugin] += message
+    for plugin in ("ProvinceA", "ProvinceB"):
+        assert "方案 “test-weighted” 被插件 ProvinceA、ProvinceB 重复注册" in problems[plugin]
+    assert "组织类型 “branch” 已由插件 dangjian 注册，插件 ProvinceB 不能重复注册" in problems["ProvinceB"]
 
 
 def test_a_plugin_whose_hook_raises_is_contained():

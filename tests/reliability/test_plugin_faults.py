@@ -233,9 +233,6 @@ def test_the_installed_schemes_score_exactly_as_without_the_faulty_plugins(fault
     assert ref["plugin"] == SCHEME and set(ref["plugins"]) == {"dangjian", SCHEME}
 
 
-@pytest.mark.xfail(strict=True, reason="插件加载顺序决定归属：名称排在前面的插件注册了已有的方案编号时，"
-                   "它取得该编号，真正的方案被拒绝（STYLE：不得依赖各省插件的注册顺序）；"
-                   "应拒绝有争议的编号并同时指出两个插件。见 kernel/src/dangjian/plugins.py Catalog._record")
 def test_a_plugin_loading_first_cannot_take_over_another_plugins_scheme_id(tmp_path,
                                                                            monkeypatch):
     root = tmp_path / "site"
@@ -243,4 +240,8 @@ def test_a_plugin_loading_first_cannot_take_over_another_plugins_scheme_id(tmp_p
     make_plugin(root, "aa-dup", "aa_dup", REGISTER_FILES, {"scheme.toml": taken})
     monkeypatch.syspath_prepend(str(root))
     catalog = load_catalog()
-    assert catalog.schemes.get(SCHEME) is None or catalog.scheme(SCHEME).plugin == SCHEME
+    assert catalog.scheme(SCHEME).plugin == SCHEME
+    assert catalog.scheme(SCHEME).scheme.title.startswith("2019年度吉林省卫生健康委")
+    assert [message for plugin, message in catalog.problems if plugin == "aa-dup"] == [
+        f"插件 aa-dup：方案 “{SCHEME}” 已由插件 {SCHEME} 注册，插件 aa-dup 不能重复注册"]
+    assert catalog.plugins["aa-dup"].registered == {}

@@ -23,6 +23,7 @@ from .models import OrgType
 from .scheme import Scheme
 
 ENTRY_POINT_GROUP = "dangjian"
+DEFAULT_PLUGIN = "dangjian"  # the name the kernel's own defaults register under
 KIND_TITLES = {"org_type": "组织类型", "method": "评分方法", "diagnostic": "诊断方法",
                "document_check": "报告检查", "batch_rule": "批次规则", "scheme": "方案",
                "rollup": "汇总"}
@@ -108,8 +109,8 @@ def make_plugin_manager(
         infos.append(PluginInfo(name, _dist_version(plugin), name))
     for module_name in DEFAULT_PLUGINS:
         module = importlib.import_module(module_name)
-        pm.register(module, name="dangjian")
-        infos.append(PluginInfo("dangjian", _dist_version(module), module_name, default=True))
+        pm.register(module, name=DEFAULT_PLUGIN)
+        infos.append(PluginInfo(DEFAULT_PLUGIN, _dist_version(module), module_name, default=True))
     while True:
         try:
             pm.check_pending()
@@ -136,16 +137,56 @@ class Catalog:
         self.rollups: dict[str, Rollup] = {}
         self.schemes: dict[str, LoadedScheme] = {}
         self.owners: dict[tuple[str, str], str] = {}
+        self.contested: dict[tuple[str, str], list[str]] = {}
+        self._stores: dict[str, dict] = {
+            "org_type": self.org_types, "method": self.methods, "diagnostic": self.diagnostics,
+            "document_check": self.document_checks, "batch_rule": self.batch_rules,
+            "rollup": self.rollups, "scheme": self.schemes}
         self._plans: dict[str, Any] = {}
 
     # -- registration ---------------------------------------------------------------------
     def _record(self, plugin: str, kind: str, key: str) -> None:
+        """Record who registered `key`, refusing duplicates without regard to load order.
+
+        The kernel's defaults keep their ids. Between plugins, an id that is a plugin's own name
+        (the scheme `jilin-health-2019` of the plugin `jilin-health-2019`) stays with that plugin;
+        any other id claimed twice is contested and refused to both, naming both."""
+        title = KIND_TITLES.get(kind, kind)
+        claimants = self.contested.get((kind, key))
+        if claimants is not None:
+            claimants.append(plugin)
+            raise DuplicateError(f"{title} “{key}” 被插件 {'、'.join(claimants)} 重复注册，"
+                                 "无法确定归属，均不采用", plugin=plugin)
         owner = self.owners.get((kind, key))
-        if owner is not None:
-            raise DuplicateError(f"{KIND_TITLES.get(kind, kind)} “{key}” 已由插件 {owner} 注册，"
+        if owner is None:
+            self._claim(plugin, kind, key)
+            return
+        if owner == plugin or owner == DEFAULT_PLUGIN or key == owner:
+            raise DuplicateError(f"{title} “{key}” 已由插件 {owner} 注册，"
                                  f"插件 {plugin} 不能重复注册", plugin=plugin)
+        self._evict(owner, kind, key)
+        if key == plugin:
+            self._claim(plugin, kind, key)
+            self.plugins[owner].errors.append(str(DuplicateError(
+                f"{title} “{key}” 已由插件 {plugin} 注册，插件 {owner} 不能重复注册",
+                plugin=owner)))
+            return
+        self.contested[(kind, key)] = [owner, plugin]
+        message = f"{title} “{key}” 被插件 {owner}、{plugin} 重复注册，无法确定归属，均不采用"
+        self.plugins[owner].errors.append(str(DuplicateError(message, plugin=owner)))
+        raise DuplicateError(message, plugin=plugin)
+
+    def _claim(self, plugin: str, kind: str, key: str) -> None:
         self.owners[(kind, key)] = plugin
         self.plugins[plugin].registered.setdefault(kind, []).append(key)
+
+    def _evict(self, owner: str, kind: str, key: str) -> None:
+        del self.owners[(kind, key)]
+        registered = self.plugins[owner].registered
+        registered[kind].remove(key)
+        if not registered[kind]:
+            del registered[kind]
+        self._stores[kind].pop(key, None)
 
     def _add(self, plugin: str, kind: str, store: dict, expected: type, item: Any) -> None:
         if not isinstance(item, expected):
@@ -226,9 +267,9 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str, catalog: Catalog,
     """Call one registration hook plugin by plugin, so each item is recorded with its plugin
     and one plugin's faults are contained and reported under its name."""
     impls = getattr(pm.hook, hook_name).get_hookimpls()
-    # The kernel's defaults first, then plugins in load order: the first to claim an id keeps it.
-    ordered = [i for i in impls if i.plugin_name == "dangjian"] + [
-        i for i in impls if i.plugin_name != "dangjian"]
+    # The kernel's defaults first, so their ids are taken before any plugin asks (see _record).
+    ordered = [i for i in impls if i.plugin_name == DEFAULT_PLUGIN] + [
+        i for i in impls if i.plugin_name != DEFAULT_PLUGIN]
     for impl in ordered:
         plugin = impl.plugin_name
 
