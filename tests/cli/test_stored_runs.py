@@ -33,7 +33,7 @@ def test_explain_gives_every_line_and_the_points_to_the_next_band(scored):
 
 def test_explain_shows_the_veto_and_the_exact_total(scored):
     text = scored("explain", "--run", "1", "oc-b01", "--db", "runs.db").stdout
-    assert "总分91.73分（精确值91.73333333333333333333333333，四舍五入保留2位小数）" in text
+    assert "总分91.73分（精确值91.733333…，四舍五入保留2位小数）" in text
     assert "已是最高等次" in text
     veto = scored("explain", "h1-b02", "--db", "runs.db").stdout
     assert "一票否决：党风廉政建设出现问题，不得评为先进集体" in veto

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from .errors import DangjianError, EvaluationRejected, SchemeError
@@ -302,7 +302,7 @@ class Plan:
             to_next_band=verdict.to_next_band, scheme=self.ref)
 
     def _total_text(self, raw: Decimal, total: Decimal, grade: str) -> str:
-        exact = f"（精确值{raw.normalize():f}{self._exact_note}" if raw != total else ""
+        exact = f"（精确值{_exact(raw)}{self._exact_note}" if raw != total else ""
         return f"总分{total:f}分{exact}，按分数应为“{grade}”"
 
     def score_many(
@@ -334,3 +334,15 @@ def compile_scheme(loaded, catalog) -> Plan:
 def outcome(points: Decimal | int | str, text: str, **used: Any) -> Outcome:
     """Shorthand for plugin methods: `outcome(5, "……得5分", count=3)`."""
     return Outcome(Decimal(points) if not isinstance(points, Decimal) else points, text, used)
+
+
+_SHOWN = Decimal("0.000001")
+
+
+def _exact(raw: Decimal) -> str:
+    """The unrounded total for a sentence: exact up to six decimals, cut short with … beyond
+    (94.129032…, not the 28 digits of 2918 ÷ 31)."""
+    exact = raw.normalize()
+    if exact.as_tuple().exponent >= -6:
+        return f"{exact:f}"
+    return f"{raw.quantize(_SHOWN, rounding=ROUND_DOWN):f}…"

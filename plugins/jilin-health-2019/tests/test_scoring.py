@@ -61,6 +61,10 @@ def test_raters_mean_over_many_numbers_and_ballots(plan):
     result = score(plan, onsite=onsite, superior=86)
     assert result.components[0].points == Decimal("90.75")
     assert (result.total, result.grade) == (Decimal("89.33"), "较好")
+    assert result.lines[0].text.startswith(
+        "述评现场评议测评：共20人评议，5人打分、15人投等次票：好10票、较好5票（")
+    assert score(plan, onsite=["好", "较好"], superior=86).lines[0].text.startswith(
+        "述评现场评议测评：共2人评议，票数好1票、较好1票（")
 
 
 def test_ballots_map_to_stated_points_and_average_with_numbers(plan):

@@ -115,7 +115,10 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         points = clamp(mean * top / scale, ZERO, top)
         parts = [f"{spec.title}：共{len(items)}人评议"]
         if tally:
-            parts.append("，票数" + "、".join(f"{k}{v}票" for k, v in tally.items()))
+            scored = len(items) - sum(tally.values())
+            parts.append(f"，{scored}人打分、{len(items) - scored}人投等次票：" if scored
+                         else "，票数")
+            parts.append("、".join(f"{k}{v}票" for k, v in tally.items()))
             parts.append(f"（{mapping_text}）")
         mean_text = fmt(mean)
         points_text = mean_text if points == mean else fmt(points)
