@@ -20,6 +20,16 @@ def test_help_lists_every_command_and_version_prints(cli):
     assert "内核 dangjian" in version.stdout
 
 
+def test_every_help_page_speaks_chinese(cli):
+    pages = [(), *((c,) for c in COMMANDS), ("rollup",), ("flags",), ("test",), ("diff",),
+             ("plugin",), ("plugin", "new"), ("plugin", "schema")]
+    for page in pages:
+        result = cli(*page, "--help")
+        assert result.exit_code == 0, page
+        assert "显示帮助并退出" in result.stdout, page
+        assert "Show this message" not in result.stdout, page
+
+
 def test_plugins_table_and_json(cli):
     text = cli("plugins").stdout
     assert "dangjian（内置）" in text and "组织类型：party_group" in text

@@ -1,7 +1,5 @@
 """The authoring commands themselves; heavy imports stay inside each function."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Optional

@@ -1,7 +1,5 @@
 """`dangjian plugins`, `schemes`, `show` and `check`: what is installed and what a scheme says."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`dangjian coverage`: who reports to whom, and whether every organization was assessed."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`dangjian deadlines`: the scheme's timeline, and whether submissions were on time."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`dangjian demo`: the main job on the bundled demo data, from nothing to an explanation."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

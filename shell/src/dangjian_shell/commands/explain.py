@@ -1,7 +1,5 @@
 """`dangjian explain`: one organization's result, line by line, in Chinese."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`dangjian flags`: flags (软弱涣散、后进 …) tracked across runs until they are cleared."""
 
-from __future__ import annotations
-
 import datetime
 from typing import Annotated
 

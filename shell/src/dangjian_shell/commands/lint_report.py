@@ -1,7 +1,5 @@
 """`dangjian lint-report`: check written reports (述职报告) against the scheme's report rules."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Options several commands share, so they read the same everywhere."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

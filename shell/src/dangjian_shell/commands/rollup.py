@@ -1,7 +1,5 @@
 """`dangjian rollup`: the scheme's roll-ups over an organization tree (units, branches, members)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`dangjian runs` and `dangjian results`: what the run database holds."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

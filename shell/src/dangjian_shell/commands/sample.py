@@ -1,7 +1,5 @@
 """`dangjian sample`: the reproducible random draw of who reports on site (现场述职抽取)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

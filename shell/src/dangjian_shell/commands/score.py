@@ -1,7 +1,5 @@
 """`dangjian score`: a whole batch from JSONL, CSV or XLSX files."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`dangjian template`: an input template for a scheme that `score` accepts back."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
