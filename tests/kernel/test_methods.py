@@ -56,6 +56,11 @@ def test_ballots_are_mapped_to_points_and_averaged(mixed):
     assert line(mixed.score(full()), "s1.votes").points == Decimal("8.5")
 
 
+def test_ballots_are_counted_in_the_order_of_the_grades(mixed):
+    text = line(mixed.score(full(votes=["一般", "好", "较好", "好"])), "s1.votes").text
+    assert "票数好2票、较好1票、一般1票（" in text
+
+
 def test_ballot_that_is_not_a_grade_is_rejected_naming_it(mixed):
     with pytest.raises(EvaluationRejected) as exc:
         mixed.score(full(votes=["好", "优"]))

@@ -118,7 +118,7 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
             scored = len(items) - sum(tally.values())
             parts.append(f"，{scored}人打分、{len(items) - scored}人投等次票：" if scored
                          else "，票数")
-            parts.append("、".join(f"{k}{v}票" for k, v in tally.items()))
+            parts.append("、".join(f"{k}{tally[k]}票" for k in ballots if k in tally))
             parts.append(f"（{mapping_text}）")
         mean_text = fmt(mean)
         points_text = mean_text if points == mean else fmt(points)
