@@ -35,7 +35,7 @@ def scheme_25() -> Scheme:
     n = 0
     for s in range(5):
         children = []
-        for c in range(5):
+        for _ in range(5):
             method, kind, params = _PATTERNS[n % len(_PATTERNS)]
             node = {"id": f"c{n}", "title": f"评分项{n}", "max": 4, "method": method,
                     "params": params}

@@ -8,7 +8,7 @@ error naming both plugins. None of these hooks is `firstresult`: every plugin is
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pluggy
 

@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,11 +23,11 @@ def _echo(text: str) -> None:
 def plugin_new(
     name: Annotated[str, typer.Argument(
         help="插件名，小写字母、数字和连字符，如 anhui-organs-2024")],
-    from_scheme: Annotated[Optional[str], typer.Option(
+    from_scheme: Annotated[str | None, typer.Option(
         "--from", help="从已安装的方案开始（复制其方案文件和黄金用例，换新的编号和版本）")] = None,
     directory: Annotated[Path, typer.Option(
         "--dir", help="在此目录下创建插件文件夹 dangjian-NAME（默认当前目录）")] = Path("."),
-    scheme_version: Annotated[Optional[str], typer.Option(
+    scheme_version: Annotated[str | None, typer.Option(
         "--scheme-version", help="新方案的版本号（默认按插件名中的年份，如 2024.1）")] = None,
 ) -> None:
     """生成一个考核方案插件：pyproject、模块、方案文件、黄金用例、测试和 README，装上即可通过测试。
@@ -111,10 +111,10 @@ def _plans(target: str | None, catalog) -> tuple[list, bool]:
 
 
 def run_golden_tests(
-    target: Annotated[Optional[str], typer.Argument(
+    target: Annotated[str | None, typer.Argument(
         help="方案编号、插件名或方案文件路径；省略时测试所有带黄金用例的已安装方案",
         show_default=False)] = None,
-    pattern: Annotated[Optional[str], typer.Option(
+    pattern: Annotated[str | None, typer.Option(
         "-k", help="只运行名称包含此文字的用例")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
