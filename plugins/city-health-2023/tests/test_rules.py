@@ -58,7 +58,7 @@ def test_busy_members_and_nobody_dedicated_to_party_work(city):
 def test_an_ageing_committee_of_an_in_service_branch(city):
     old = survey(committee_ages=[58, 54, 47, 51, 50])
     ageing = findings(city.score(old))["ageing"]
-    assert ageing.message == "支委平均年龄52岁（50岁及以上），没有40岁以下的委员，班子年龄结构偏大"
+    assert ageing.message == "支委平均年龄52岁（50岁及以上），没有不满40岁的委员，班子年龄结构偏大"
     assert city.score(survey(committee_ages=[58, 54, 39, 51, 50])).findings == []
     assert city.score(survey(committee_ages=[58, 54, 47, 51, 50],
                              category="离退休")).findings == []
@@ -105,3 +105,33 @@ def test_the_rules_refuse_an_unknown_name_or_missing_thresholds(city_catalog, ci
     with pytest.raises(SchemeError, match="不认识参数"):
         method.compile(MethodSpec(id="c", title="c", max=Decimal(20), input=None,
                                   params={"rule": "posts", "limit": 3}, scheme=scheme))
+
+
+def test_a_member_aged_exactly_40_is_not_young_enough_to_block_the_ageing_rule(city):
+    # ages 40, 55, 56, 57, 58: mean 266 / 5 = 53.2 ≥ 50, and nobody is under 40
+    result = city.score(survey(committee_ages=[40, 55, 56, 57, 58]))
+    assert findings(result)["ageing"].message == (
+        "支委平均年龄53.2岁（50岁及以上），没有不满40岁的委员，班子年龄结构偏大")
+    assert (result.total, result.grade) == (Decimal("80.00"), "基本健全")
+    # 50, 50, 50, 50, 49: mean 49.8, just under 50
+    assert city.score(survey(committee_ages=[50, 50, 50, 50, 49])).findings == []
+
+
+def test_two_findings_are_60_the_lowest_sound_enough_total_and_three_are_weak(city):
+    # 31 members with the secretary alone: no committee (−20) and no deputy (−20) → 60
+    two = city.score(survey(members=31, committee_size=1, committee_posts=[1],
+                            committee_ages=[45]))
+    assert sorted(findings(two)) == ["no_deputy", "thin_committee"]
+    assert (two.total, two.grade) == (Decimal("60.00"), "基本健全")
+    # and no brand as well → 40
+    three = city.score(survey(members=31, committee_size=1, committee_posts=[1],
+                              committee_ages=[45], brand=None))
+    assert (three.total, three.grade) == (Decimal("40.00"), "薄弱")
+
+
+def test_the_description_states_every_threshold_the_study_leaves_open(city):
+    text = city.scheme.description
+    for phrase in ("党员7人以上", "支委会不足3人", "党员30人以上", "半数及以上", "2个及以上",
+                   "平均年龄50岁及以上", "不满40岁", "离退休党支部不适用", "各20分",
+                   "60至80分基本健全", "与己无关"):
+        assert phrase in text, phrase

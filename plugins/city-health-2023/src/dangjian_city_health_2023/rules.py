@@ -91,7 +91,7 @@ def _ageing(p: dict) -> Rule:
         if average < average_at_least or min(ages) < young_below:
             return None
         return (f"支委平均年龄{fmt(average)}岁（{fmt(average_at_least)}岁及以上），"
-                f"没有{young_below}岁以下的委员，班子年龄结构偏大")
+                f"没有不满{young_below}岁的委员，班子年龄结构偏大")
 
     return rule
 
