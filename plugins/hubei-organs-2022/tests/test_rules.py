@@ -99,6 +99,50 @@ def test_the_committee_term_is_five_years_from_its_attributes(hubei):
                 "p08_term").points == 4
 
 
+def test_the_term_follows_the_org_type_when_no_term_years_is_written(hubei):
+    # 第8条“严格执行基层党组织任期制度”：机关党委每届5年、党支部每届3年，不写 term_years 也一样；
+    # 2018-03-01选举的机关党委2023-03-01届满，2022年底仍在任期内；同日选举的党支部2021-03-01届满。
+    committee = hubei.score(evaluation("organ_committee", attributes={
+        "lecturers": ["甲书记", "乙委员"], "term_start": "2018-03-01"}))
+    assert line(committee, "p08_term").points == 4
+    assert "60个月内（2023-03-01前）" in line(committee, "p08_term").text
+    branch = line(hubei.score(evaluation(attributes={"lecturers": ["李明"],
+                                                     "term_start": "2018-03-01"})), "p08_term")
+    assert branch.points == 0 and "36个月内（2021-03-01前）" in branch.text
+    assert "逾期670天" in branch.text
+    written = line(hubei.score(evaluation(attributes={"lecturers": ["李明"], "term_years": 5,
+                                                      "term_start": "2018-03-01"})), "p08_term")
+    assert written.points == 4
+
+
+@pytest.mark.parametrize(("term_start", "reelected_on", "points", "words"), [
+    ("2019-05-20", "2022-05-20", 4, "已于2022-05-20换届，得4分"),          # on the day the term ends
+    ("2019-05-20", "2022-05-21", 0, "逾期1天，得0分"),                     # one day late
+    ("2019-12-31", None, 4, "截至2022-12-31尚未换届，得4分"),              # ends on the check day
+    ("2019-12-30", None, 0, "截至2022-12-31尚未换届，逾期1天"),            # ended the day before
+    (None, None, 0, "缺少本届委员会选举日期，无法核对，得0分"),
+])
+def test_a_branch_term_on_and_around_its_last_day(hubei, term_start, reelected_on, points, words):
+    attributes = {"lecturers": ["李明"]} | ({"term_start": term_start} if term_start else {})
+    item = line(hubei.score(evaluation(attributes=attributes, reelected_on=reelected_on)),
+                "p08_term")
+    assert item.points == points and words in item.text
+
+
+@pytest.mark.parametrize(("vacant", "filled", "points", "words"), [
+    ("2022-03-01", "2022-09-01", 2, "（2022-09-01前），已于2022-09-01补齐，得2分"),  # the last day
+    ("2022-03-01", "2022-09-02", 0, "已于2022-09-02补齐，逾期1天"),
+    ("2021-08-31", "2022-02-28", 2, "（2022-02-28前）"),           # a month without a 31st
+    ("2022-06-30", None, 0, "（2022-12-30前），截至2022-12-31尚未补齐，逾期1天"),
+    ("2022-07-01", None, 2, "（2023-01-01前），截至2022-12-31尚未补齐，得2分"),  # not yet due
+])
+def test_a_vacancy_on_and_around_its_six_month_day(hubei, vacant, filled, points, words):
+    # 第19条：机关党委、机关纪委负责人出缺，应在6个月内补齐。
+    item = line(hubei.score(evaluation("organ_committee", discipline_head_vacant_since=vacant,
+                                       discipline_head_filled_on=filled)), "p19_discipline_head")
+    assert item.points == points and words in item.text
+
+
 @pytest.mark.parametrize(("head", "title"), [("committee_head", "机关党委负责人"),
                                              ("discipline_head", "机关纪委负责人")])
 def test_a_vacancy_must_be_filled_within_six_months(hubei, head, title):

@@ -71,7 +71,7 @@ def test_six_sections_hold_the_twenty_points_in_the_document_order(hubei):
 
 def test_the_countable_rules_carry_the_documents_frequencies(hubei):
     rules = {n.id: n.params for n in _leaves(hubei.scheme.criteria)
-             if n.method in ("frequency", "deadline")}
+             if n.method in ("frequency", "deadline", "hubei_term")}
     assert rules["p02_ecology"] == {"kind": "政治生态报告", "period": "year",
                                     "org_types": ["organ_committee"]}
     assert rules["p03_theme"] == {"kind": "主题党日", "period": "month", "org_types": ["branch"]}
@@ -79,7 +79,8 @@ def test_the_countable_rules_carry_the_documents_frequencies(hubei):
     assert rules["p05_theme"]["until"] == "2022-10-15"           # before the Congress opened
     assert rules["p05_meeting"]["kind"] == "组织生活会"
     assert rules["p07_thinking"]["period"] == "half"
-    assert rules["p08_term"]["years"] == 3 and rules["p08_term"]["years_attribute"] == "term_years"
+    assert rules["p08_term"]["years_by_type"] == {"organ_committee": 5, "branch": 3}
+    assert rules["p08_term"]["years_attribute"] == "term_years"
     assert rules["p18_assembly"]["kind"] == "党员大会"
     assert rules["p19_committee_head"]["months"] == rules["p19_discipline_head"]["months"] == 6
 
