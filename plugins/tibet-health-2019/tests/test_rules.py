@@ -98,3 +98,28 @@ def test_the_diagnostics_refuse_bad_params(tibet_catalog, tibet):
 def test_only_this_plugin_can_be_loaded_by_name():
     catalog = load_catalog(selected="tibet-health-2019")
     assert sorted(catalog.schemes) == ["tibet-health-2019"]
+
+
+def test_evidence_missing_on_one_of_four_areas_drops_the_branch_below_half(tibet):
+    # four areas marked met, one without evidence: 3 × 12.5 = 37.5 < 50 → 后进
+    result = tibet.score(branch(unmet=("premises", "systems", "operation", "support"),
+                                no_evidence=("setup",)))
+    assert (result.total, result.grade) == (Decimal("37.50"), "后进")
+    assert codes(result) == ["low_standardization", "unmet_areas"]
+    assert [c.id for c in result.consequences] == ["reorganize"]
+
+
+def test_a_weak_committee_at_exactly_half_is_lagging_and_only_reorganized(tibet):
+    result = tibet.score(branch(unmet=("premises", "systems", "operation", "support"),
+                                committee_weak=True))
+    assert result.total == Decimal("50.00")
+    assert (result.points_grade, result.grade) == ("未达标", "后进")
+    assert [c.id for c in result.consequences] == ["reorganize"]
+
+
+def test_the_description_states_the_choices_the_report_leaves_open(tibet):
+    text = tibet.scheme.description
+    for phrase in ("12.5分", "无佐证材料不计", "8项全部达标（100%）为“已达标”",
+                   "4至7项（50%至87.5%）为“未达标”", "不足4项（低于50%）为“后进”",
+                   "履职能力差、凝聚力弱", "列入整顿"):
+        assert phrase in text, phrase

@@ -101,3 +101,13 @@ def test_lagging_branches_are_tracked_in_storage_until_reorganized(tibet, demo_o
     cleared = update_from_run(store, after.run_id, on=datetime.date(2020, 6, 30), flags=flags)
     assert len(cleared.cleared) == 6 and cleared.raised == []
     assert open_flags(store, scheme_id="tibet-health-2019") == []
+
+
+def test_the_demo_records_the_reports_2019_activity_counts(demo_orgs):
+    facts = next(o for o in demo_orgs if o.id == "tb-pg").attributes["facts_2019"]
+    assert (facts["理论中心组学习会"], facts["厅级领导干部专题学习会"],
+            facts["“两委”工作部署会"], facts["专题讲座"]) == (23, 8, 10, 16)
+    assert facts["“三会一课”专题学习讨论"] == 210        # "210余次"
+    assert (facts["整顿后进党支部"], facts["完成标准化建设党支部"]) == (7, 11)
+    assert (facts["委党组听取党建工作"], facts["专项整治任务"], facts["专项整治工作台账"],
+            facts["形式主义官僚主义突出问题"], facts["函询机关干部"]) == (2, 12, 16, 15, 7)
