@@ -101,12 +101,26 @@ def test_an_election_held_late_is_late_and_one_held_in_time_is_not(jilin):
     assert line(on_time, "p09_term").points == 2
 
 
-def test_a_committee_term_is_five_years_when_the_org_says_so(jilin):
+def test_a_committee_term_is_five_years_and_an_attribute_overrides_it(jilin):
+    # 机关党的基层委员会每届5年：2016-03-01 elected, due 2021-03-01, not yet due at 2020-12-31,
+    # with or without term_years = 5 written on the org.
     five = dict(evaluation("committee").org.attributes, term_start="2016-03-01")
     assert line(jilin.score(evaluation("committee", attributes=five)), "p09_term").points == 2
     del five["term_years"]
     item = line(jilin.score(evaluation("committee", attributes=five)), "p09_term")
+    assert item.points == 2 and "60个月内（2021-03-01前）" in item.text
+    # a committee whose own record says 3 years: due 2019-03-01, 671 days late at 2020-12-31
+    item = line(jilin.score(evaluation("committee", attributes=dict(five, term_years=3))),
+                "p09_term")
     assert item.points == 0 and "36个月内（2019-03-01前）" in item.text and "逾期671天" in item.text
+
+
+def test_a_branch_term_is_three_years_unless_its_record_says_otherwise(jilin):
+    base = {"lecturers": ["李明"], "secretary": "李明", "term_start": "2017-06-20"}
+    item = line(jilin.score(evaluation(attributes=base)), "p09_term")
+    assert item.points == 0 and "36个月内（2020-06-20前）" in item.text
+    item = line(jilin.score(evaluation(attributes=dict(base, term_years=5))), "p09_term")
+    assert item.points == 2 and "60个月内（2022-06-20前）" in item.text
 
 
 def test_a_missing_election_date_scores_zero_and_says_so(jilin):
