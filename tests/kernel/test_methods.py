@@ -121,6 +121,14 @@ def test_completion_without_evidence_scores_zero_and_says_what_is_missing(mixed)
     assert line(mixed.score(full(plan="完成")), "s2.plan").points == Decimal(5)
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\u3000\t"])
+def test_evidence_of_blanks_only_is_no_evidence(mixed, blank):
+    # A spreadsheet cell holding only spaces earns nothing, as an empty one does.
+    plan = line(mixed.score(full(plan="完成", plan_evidence=blank)), "s2.plan")
+    assert plan.points == 0 and "缺少会议记录" in plan.text
+    assert line(mixed.score(full(plan="完成", plan_evidence=" 记录 ")), "s2.plan").points == 5
+
+
 def test_deadline_passes_when_elected_in_time_and_fails_when_late(mixed):
     assert line(mixed.score(full()), "s3.term").points == Decimal(5)
     late = full()

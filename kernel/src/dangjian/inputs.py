@@ -59,7 +59,7 @@ def _boolean(spec: InputSpec, value: Any) -> bool:
 def _text(spec: InputSpec, value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(spec, f"应为文本，实为{type(value).__name__}")
-    return value
+    return value.strip()
 
 
 def _date(spec: InputSpec, value: Any) -> datetime.date:
@@ -199,8 +199,8 @@ class InputChecker:
         values: dict[str, Any] = {}
         for name, spec, convert in self._steps:
             value = raw.get(name)
-            if value is None or (isinstance(value, str) and not value.strip()
-                                 and spec.type != "text"):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                # A blank cell, or one of spaces only, is not an answer: it earns nothing.
                 if spec.required:
                     raise EvaluationRejected(f"缺少必填输入 {name}（{spec.title}）",
                                              field=f"inputs.{name}")
