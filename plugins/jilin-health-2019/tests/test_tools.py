@@ -53,6 +53,16 @@ def test_reporting_lines_follow_the_three_levels(scheme, demo_orgs):
     assert None not in to.values() and result.complete
 
 
+def test_a_branch_under_a_general_branch_reports_to_it_as_the_description_states(scheme,
+                                                                                 demo_orgs):
+    # 通知一、（三） names the 党委 of a unit as organizer; it is silent on a 总支's branches.
+    to = {a.org_id: a.reports_to for a in coverage(demo_orgs, [], scheme.reporting_lines,
+                                                   scheme.org_types).assignments}
+    assert to["jl-u01-z1"] == "省第一人民医院党委"
+    assert to["jl-u01-b4"] == to["jl-u01-b5"] == "省第一人民医院门诊党总支"
+    assert "党总支下属党支部的述职对象通知未作规定，本插件记为其所在党总支" in scheme.description
+
+
 def test_coverage_lists_organizations_without_evaluation(scheme, demo_orgs):
     evaluated = [json.loads(line)["org_id"] for line in
                  (SEEDS / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()]
