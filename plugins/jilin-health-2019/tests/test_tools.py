@@ -11,6 +11,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from dangjian.documents import check_report
 from dangjian.draw import draw_onsite
 from dangjian.orgtree import coverage
@@ -142,3 +144,35 @@ def test_demo_data_is_what_the_seeded_generator_writes(tmp_path):
                                          "submissions.csv"]
     for path in written:
         assert (tmp_path / path).read_bytes() == (SEEDS / path).read_bytes(), path
+
+
+def test_timeline_boundaries_on_the_notice_dates(scheme):
+    # “1月10日前”“2月15日前”“2月20日前” include the day; “1月20日后” excludes 1月20日.
+    D = datetime.date
+    items = {i.id: i for i in check_timeline(scheme.deadlines, {
+        "report": D(2020, 1, 10), "plan": D(2020, 1, 15), "script": D(2020, 1, 18),
+        "meeting": D(2020, 1, 20), "summary": D(2020, 2, 20)})}
+    assert items["report"].ok and items["summary"].ok
+    assert not items["plan"].ok and "逾期1天" in items["plan"].message
+    assert not items["script"].ok and "逾期1天" in items["script"].message
+    assert not items["meeting"].ok and "过早" in items["meeting"].message
+    assert check_timeline(scheme.deadlines, {"meeting": D(2020, 1, 21)})[3].ok
+
+
+@pytest.mark.parametrize("population, onsite", [(1, 1), (3, 1), (4, 2), (6, 2), (10, 4), (33, 11)])
+def test_draw_is_never_below_one_third(scheme, population, onsite):
+    # “现场抽取三分之一单位”“不少于三分之一”: ⌈n/3⌉ are drawn.
+    ids = [f"u{i:02d}" for i in range(population)]
+    assert len(draw_onsite(ids, scheme.draw, seed="2020").onsite) == onsite
+
+
+def _report(a: int, b: int, c: int) -> str:
+    # 2 + 3 × 6 heading characters, whitespace not counted
+    return (f"报告\n一、成绩清单\n{'甲' * a}\n二、问题清单\n{'乙' * b}\n三、任务清单\n{'丙' * c}\n")
+
+
+def test_report_of_exactly_3000_characters_passes_and_3001_is_too_long(catalog, scheme):
+    # “字数一般不超过3000字”
+    assert check_report(_report(993, 993, 994), scheme.report, catalog) == []
+    findings = check_report(_report(993, 993, 995), scheme.report, catalog)
+    assert [f.message for f in findings] == ["述职述责述廉报告共3001字，超过3000字的要求"]
