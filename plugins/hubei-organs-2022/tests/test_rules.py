@@ -180,6 +180,20 @@ def test_the_bands_read_the_rounded_total(hubei, changes, total, grade):
     assert (result.total, result.grade) == (Decimal(total), grade)
 
 
+def test_a_total_of_89_995_is_graded_on_its_rounded_value(hubei):
+    # The bands read the total rounded half up to two places (the plugin's stated choice): 801
+    # leaders of whom one gave no lecture lose 4 × 1/801 = 0.004994 points; with points 1 and 4
+    # undone (5 + 5) the exact total is 89.995006, shown as 90.00 and graded 好, not 较好.
+    names = [f"干部{i:03d}" for i in range(801)]
+    records = [a for a in committee_year() if a.kind != "党课"]
+    records += [act("党课", "2022-06-01", name) for name in names[1:]]
+    result = hubei.score(evaluation("organ_committee", activities=records, p01="未完成",
+                                    p04="未完成", attributes={"lecturers": names,
+                                                              "term_start": "2020-05-01"}))
+    assert line(result, "p03_lecture").points == Decimal(4) * 800 / 801
+    assert (result.total, result.grade) == (Decimal("90.00"), "好")
+
+
 def test_an_unknown_completion_level_or_org_type_is_rejected(hubei):
     with pytest.raises(EvaluationRejected, match="应为 完成 / 部分完成 / 未完成 之一"):
         hubei.score(evaluation(p07="基本完成"))
