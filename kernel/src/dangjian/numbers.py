@@ -47,9 +47,10 @@ def round_total(value: Decimal, places: int, mode: str) -> Decimal:
 
 
 def fmt(value: Decimal | None) -> str:
-    """Points for a sentence: at most two decimals, no trailing zeros (8.33, 90.5, 10)."""
-    # Not memoized: hashing a 28-digit Decimal costs more than formatting it. A value with at
-    # most two decimals needs no rounding, only its trailing zeros taken off.
+    """Points for a sentence, no trailing zeros: exact up to four decimals (59.995, 17.9985,
+    90.5, 10), a longer value rounded half up to two (2918/31 → 94.13)."""
+    # Not memoized: hashing a 28-digit Decimal costs more than formatting it. Exact up to four
+    # decimals so that a score on a band's edge is never shown as the edge itself.
     if value is None:
         return "—"
     if value and not -_LONG < value.adjusted() < _LONG:
@@ -57,9 +58,10 @@ def fmt(value: Decimal | None) -> str:
     text = f"{value:f}"
     dot = text.find(".")
     if dot >= 0:
-        if len(text) - dot > 3:
-            text = f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
-        text = text.rstrip("0").rstrip(".")
+        text = text.rstrip("0")
+        if len(text) - dot > 5:
+            text = f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}".rstrip("0")
+        text = text.rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

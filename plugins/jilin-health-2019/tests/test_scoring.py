@@ -157,3 +157,12 @@ def test_golden_cases_pass_and_cover_every_rule(catalog):
 def test_plugin_is_listed_with_its_version_and_scheme(catalog):
     info = catalog.plugins["jilin-health-2019"]
     assert info.version == "0.1.0" and info.registered["scheme"] == ["jilin-health-2019"]
+
+
+def test_a_score_on_a_band_edge_is_shown_as_given_not_rounded_onto_the_edge(plan):
+    # 0.7 × 60 + 0.3 × 59.995 = 42 + 17.9985 = 59.9985 → 60.00 一般; the line must not say 60.
+    result = score(plan, onsite=[60], superior=59.995)
+    superior = result.lines[1].text
+    assert "59.995分" in superior and "计入总分17.9985分" in superior, superior
+    assert (result.total, result.grade) == (Decimal("60.00"), "一般")
+    assert "精确值59.9985" in result.lines[2].text
