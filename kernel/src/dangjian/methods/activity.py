@@ -181,22 +181,37 @@ def _add_months(date: datetime.date, months: int) -> datetime.date:
 
 
 def compile_deadline(spec: MethodSpec):
-    p = Params(spec, "deadline", {"since", "done", "months", "years", "years_attribute",
-                                  "when_absent", "since_title", "done_title"})
+    p = Params(spec, "deadline", {"since", "done", "months", "years", "years_by_type",
+                                  "years_attribute", "when_absent", "since_title", "done_title"})
     since = p.text("since")
     if not since:
         p.fail("since", "deadline 需要 since（起始日期的属性或输入名，如换届日期、空缺日期）")
     done = p.text("done")
     months = p.integer("months")
     years = p.integer("years")
-    if (months is None) == (years is None):
-        p.fail("months", "deadline 需要 months 或 years 之一")
+    by_type = _years_by_type(p)
+    if months is not None and (years is not None or by_type):
+        p.fail("months", "deadline 的 months 不能与 years 或 years_by_type 同时使用")
+    if months is None and years is None and not by_type:
+        p.fail("months", "deadline 需要 months、years 或 years_by_type 之一")
     years_attribute = p.text("years_attribute")
     when_absent = p.text("when_absent", "fail", ("pass", "fail"))
     since_title = p.text("since_title", since)
     done_title = p.text("done_title", "完成")
     top = spec.max
     top_text = fmt(top)
+
+    def span_of(ctx: EvalContext) -> int:
+        if months is not None:
+            return months
+        stated = ctx.org.attributes.get(years_attribute) if years_attribute else None
+        term = stated or by_type.get(ctx.org.type, years)
+        if term is None:
+            from ..errors import EvaluationRejected
+            raise EvaluationRejected(
+                f"{spec.title}：方案没有规定{ctx.org.type}类组织的年限"
+                f"（years_by_type：{'、'.join(by_type)}）", field=spec.id)
+        return 12 * int(term)
 
     def score(ctx: EvalContext) -> Outcome:
         try:
@@ -211,17 +226,22 @@ def compile_deadline(spec: MethodSpec):
                 return Outcome(top, f"{spec.title}：无{since_title}记录，不涉及，得{top_text}分", used)
             return Outcome(ZERO, f"{spec.title}：缺少{since_title}，无法核对，得0分"
                            f"（满分{top_text}分）", used)
-        span_months = months if months is not None else 12 * int(
-            ctx.org.attributes.get(years_attribute) or years if years_attribute else years)
+        span_months = span_of(ctx)
         due = _add_months(start, span_months)
         limit = f"{since_title}{start.isoformat()}起{span_months}个月内（{due.isoformat()}前）"
+        later = ""
+        if finished is not None and finished > ctx.as_of:
+            # Done after the check day: at the check day it had not been done.
+            used[done] = finished
+            later = f"（{finished.isoformat()}晚于核对日，不计）"
+            finished = None
         if finished is not None:
             used[done] = finished
             ok = finished <= due
             state = f"已于{finished.isoformat()}{done_title}"
         else:
             ok = ctx.as_of <= due
-            state = f"截至{ctx.as_of.isoformat()}尚未{done_title}"
+            state = f"截至{ctx.as_of.isoformat()}尚未{done_title}{later}"
         if ok:
             return Outcome(top, f"{spec.title}：{limit}，{state}，得{top_text}分", used)
         overdue = ((finished or ctx.as_of) - due).days
@@ -229,6 +249,20 @@ def compile_deadline(spec: MethodSpec):
                        f"（满分{top_text}分）", used)
 
     return score
+
+
+def _years_by_type(p: Params) -> dict[str, int]:
+    """`years_by_type = { committee = 5, branch = 3 }`: a term's length by organization type."""
+    value = p.get("years_by_type") or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value.values()):
+        p.fail("years_by_type", "参数 years_by_type 应为“组织类型 = 年数”表，如 { branch = 3 }")
+    declared = p.spec.scheme.org_types
+    unknown = [t for t in value if declared and t not in declared]
+    if unknown:
+        p.fail("years_by_type", f"years_by_type 中的 {'、'.join(unknown)} 不是本方案适用的组织类型"
+               f"（{'、'.join(declared)}）")
+    return dict(value)
 
 
 METHODS = [
@@ -243,9 +277,12 @@ METHODS = [
                    "org_types": "只要求这些类型的组织（类型 id 列表）；其他类型不涉及，得满分"}),
     Method(name="deadline", title="期限核对", compile=compile_deadline,
            doc="从 since 日期起 months（或 years）内须完成：有 done 日期时看是否按期完成，"
-           "没有时看核对日（方案年度末）是否已超期。超期得0分并说明逾期天数。",
+           "没有时看核对日（方案年度末）是否已超期；done 晚于核对日的按核对日尚未完成计。"
+           "超期得0分并说明逾期天数。",
            params={"since": "起始日期的属性或输入名", "done": "完成日期的属性或输入名",
                    "months": "期限（月）", "years": "期限（年）",
+                   "years_by_type": "按组织类型的期限（年），如 { committee = 5, branch = 3 }；"
+                   "未列出的类型用 years",
                    "years_attribute": "由组织属性给出的年限（如 term_years）",
                    "when_absent": "没有起始日期时 pass（不涉及）或 fail（缺材料）",
                    "since_title": "起始日期的中文名", "done_title": "完成的中文说法"}),
