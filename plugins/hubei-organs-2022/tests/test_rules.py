@@ -135,6 +135,9 @@ def test_a_branch_term_on_and_around_its_last_day(hubei, term_start, reelected_o
     ("2021-08-31", "2022-02-28", 2, "（2022-02-28前）"),           # a month without a 31st
     ("2022-06-30", None, 0, "（2022-12-30前），截至2022-12-31尚未补齐，逾期1天"),
     ("2022-07-01", None, 2, "（2023-01-01前），截至2022-12-31尚未补齐，得2分"),  # not yet due
+    # Filled after the check day: on 2022-12-31 the vacancy was open and not yet six months old.
+    ("2022-09-01", "2023-04-01", 2, "截至2022-12-31尚未补齐（2023-04-01晚于核对日，不计），得2分"),
+    ("2022-05-01", "2023-04-01", 0, "截至2022-12-31尚未补齐（2023-04-01晚于核对日，不计），逾期60天"),
 ])
 def test_a_vacancy_on_and_around_its_six_month_day(hubei, vacant, filled, points, words):
     # 第19条：机关党委、机关纪委负责人出缺，应在6个月内补齐。

@@ -71,7 +71,7 @@ def test_six_sections_hold_the_twenty_points_in_the_document_order(hubei):
 
 def test_the_countable_rules_carry_the_documents_frequencies(hubei):
     rules = {n.id: n.params for n in _leaves(hubei.scheme.criteria)
-             if n.method in ("frequency", "deadline", "hubei_term")}
+             if n.method in ("frequency", "deadline")}
     assert rules["p02_ecology"] == {"kind": "政治生态报告", "period": "year",
                                     "org_types": ["organ_committee"]}
     assert rules["p03_theme"] == {"kind": "主题党日", "period": "month", "org_types": ["branch"]}

@@ -4,15 +4,8 @@ from importlib.resources import files
 
 from dangjian import hookimpl
 
-from .terms import METHODS
-
 
 @hookimpl
 def register_schemes(register):
     register(files(__package__) / "scheme.toml")
 
-
-@hookimpl
-def register_methods(register):
-    for method in METHODS:
-        register(method)
