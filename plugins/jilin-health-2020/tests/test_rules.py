@@ -78,7 +78,7 @@ def test_a_branch_with_no_secretary_named_cannot_show_its_lecture_plan(jilin):
     attributes = {"lecturers": ["李明"], "term_start": "2019-09-01"}
     item = line(jilin.score(evaluation(attributes=attributes)), "p12_plans")
     assert item.points == 0
-    assert item.text == "支部书记讲党课教案优选：未提供应开展党课教案的人员名单（secretary），得0分（满分2分）"
+    assert item.text == "支部书记讲党课教案优选：未提供应开展党课教案的人员名单（党支部书记），得0分（满分2分）"
     named = jilin.score(evaluation(attributes=attributes, secretary="李明"))
     assert line(named, "p12_plans").points == 2
 

@@ -90,6 +90,7 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
     if required < 1:
         p.fail("required", "required 至少为1")
     people_field = p.text("people")
+    people_title = next((i.title for i in spec.scheme.inputs if i.name == people_field), None)
     until = p.text("until")
     note_contains = p.text("note_contains")
     top = spec.max
@@ -121,8 +122,9 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
             people = _people(ctx, people_field)
             records = in_scope(ctx)
             if not people:
+                named = f"（{people_title}）" if people_title else ""
                 return Outcome(ZERO, f"{spec.title}：未提供应开展{kind_label}的人员名单"
-                               f"（{people_field}），得0分（满分{top_text}分）",
+                               f"{named}，得0分（满分{top_text}分）",
                                {"kind": kind, people_field: []})
             counts = {person: 0 for person in people}
             for a in records:
