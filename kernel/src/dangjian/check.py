@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import msgspec
@@ -187,6 +188,16 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
             error(f"diagnostics.{diag.id}", f"未知的诊断方法 {diag.method}")
     if scheme.report is not None and scheme.report.check not in catalog.document_checks:
         error("report.check", f"未知的报告检查 {scheme.report.check}")
+    for position, line in enumerate(scheme.reporting_lines):
+        where = f"reporting_lines[{position}]"
+        named = set(re.findall(r"\{(\w*)\}", line.reports_to))
+        for unknown in sorted(named - {"parent", "nearest"}):
+            error(where, f"reports_to 中的 {{{unknown}}} 不可用（可用 {{parent}}、{{nearest}}）")
+        if "nearest" in named and not line.nearest_types:
+            error(where, "reports_to 用了 {nearest}，但没有给出 nearest_types")
+        for type_id in [*line.org_types, *line.parent_types, *line.nearest_types]:
+            if type_id not in catalog.org_types:
+                error(where, f"未知的组织类型 {type_id}")
     for rule in scheme.batch_rules:
         if rule.method not in catalog.batch_rules:
             error(f"batch_rules.{rule.id}", f"未知的批次规则 {rule.method}")

@@ -69,13 +69,27 @@ class Coverage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def reports_to(tree: OrgTree, org: Organization, lines: list[ReportingLine]) -> str | None:
+    """The first line that applies: its type, its parent's type, an ancestor of its types."""
     parent = tree.orgs.get(org.parent_id) if org.parent_id else None
     for line in lines:
         if org.type not in line.org_types:
             continue
         if line.parent_types and (parent is None or parent.type not in line.parent_types):
             continue
-        return line.reports_to.format(parent=parent.name if parent else "")
+        nearest = _nearest(tree, parent, line.nearest_types) if line.nearest_types else None
+        if line.nearest_types and nearest is None:
+            continue
+        return line.reports_to.format(parent=parent.name if parent else "",
+                                      nearest=nearest.name if nearest else "")
+    return None
+
+
+def _nearest(tree: OrgTree, start: Organization | None, types: list[str]) -> Organization | None:
+    """`start` or its nearest ancestor of one of `types`."""
+    while start is not None:
+        if start.type in types:
+            return start
+        start = tree.orgs.get(start.parent_id) if start.parent_id else None
     return None
 
 

@@ -167,11 +167,13 @@ class Deadline(msgspec.Struct, **_STRICT):
 
 class ReportingLine(msgspec.Struct, **_STRICT):
     """Who reports to whom: organizations of `org_types` (optionally under a parent of type
-    `parent_types`) report to `reports_to`."""
+    `parent_types`, or below an ancestor of type `nearest_types`) report to `reports_to`, where
+    `{parent}` is the parent's name and `{nearest}` the nearest such ancestor's."""
 
     org_types: list[str]
     reports_to: str
     parent_types: list[str] = []
+    nearest_types: list[str] = []
     note: str = ""
 
 

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from dangjian import Organization
 from dangjian.documents import check_report
 from dangjian.draw import draw_onsite
 from dangjian.orgtree import coverage
@@ -55,14 +56,25 @@ def test_reporting_lines_follow_the_three_levels(scheme, demo_orgs):
     assert None not in to.values() and result.complete
 
 
-def test_a_branch_under_a_general_branch_reports_to_it_as_the_description_states(scheme,
-                                                                                 demo_orgs):
-    # 通知一、（三） names the 党委 of a unit as organizer; it is silent on a 总支's branches.
+def test_a_branch_under_a_general_branch_of_a_committee_unit_reports_to_the_units_committee(
+        scheme, demo_orgs):
+    # 通知一、（三）: a unit with its own 党委 runs the round for all its grassroots organizations
+    # (全覆盖), and their reports go to the unit's 党委 first (三、（一）4), a 总支's branches too.
     to = {a.org_id: a.reports_to for a in coverage(demo_orgs, [], scheme.reporting_lines,
                                                    scheme.org_types).assignments}
     assert to["jl-u01-z1"] == "省第一人民医院党委"
-    assert to["jl-u01-b4"] == to["jl-u01-b5"] == "省第一人民医院门诊党总支"
-    assert "党总支下属党支部的述职对象通知未作规定，本插件记为其所在党总支" in scheme.description
+    assert to["jl-u01-b4"] == to["jl-u01-b5"] == "省第一人民医院党委"
+
+
+def test_a_branch_of_a_general_branch_unit_reports_to_that_general_branch(scheme):
+    # The notice is silent here; the scheme states its choice.
+    orgs = [Organization(id="oc", name="委直属机关党委", type="organ_committee"),
+            Organization(id="z", name="省血液中心党总支", type="general_branch", parent_id="oc"),
+            Organization(id="zb", name="省血液中心第一党支部", type="branch", parent_id="z")]
+    to = {a.org_id: a.reports_to for a in coverage(orgs, [], scheme.reporting_lines,
+                                                   scheme.org_types).assignments}
+    assert to == {"oc": "省直机关工委", "z": "委直属机关党委", "zb": "省血液中心党总支"}
+    assert "述职对象通知未作规定，本插件记为该党总支" in scheme.description
 
 
 def test_coverage_lists_organizations_without_evaluation(scheme, demo_orgs):
