@@ -7,7 +7,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from dangjian import Evaluation, load_catalog
+from dangjian import Evaluation, hookimpl, load_catalog
+from dangjian.loading import decode_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,3 +21,16 @@ def catalog():
 def evaluation(org_id: str = "o1", org_type: str = "branch", activities=(), **inputs) -> Evaluation:
     return msgspec.convert({"org_id": org_id, "org": {"name": f"组织{org_id}", "type": org_type},
                             "inputs": inputs, "activities": list(activities)}, Evaluation)
+
+
+def catalog_with_scheme(text: str):
+    """The installed catalogue plus one scheme given as TOML text, registered by a plugin."""
+    scheme = decode_scheme(text.encode(), file="scheme.toml")
+
+    class Plugin:
+        @hookimpl
+        def register_schemes(self, register):
+            register(scheme)
+
+    return load_catalog(entry_points=False, plugins=[Plugin()])
+

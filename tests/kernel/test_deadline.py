@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from dangjian import EvaluationRejected, hookimpl, load_catalog
-from dangjian.loading import decode_scheme
+from dangjian import EvaluationRejected
 from dangjian.records import evaluation_from_object
+
+from tests.conftest import catalog_with_scheme
 
 SCHEME = """
 id = "terms"
@@ -38,20 +39,9 @@ min = 0
 """
 
 
-def _catalog(text: str):
-    scheme = decode_scheme(text.encode(), file="terms.toml")
-
-    class Plugin:
-        @hookimpl
-        def register_schemes(self, register):
-            register(scheme)
-
-    return load_catalog(entry_points=False, plugins=[Plugin()])
-
-
 @pytest.fixture(scope="module")
 def plan():
-    catalog = _catalog(SCHEME)
+    catalog = catalog_with_scheme(SCHEME)
     assert catalog.problems == []
     return catalog.plan("terms")
 
@@ -89,13 +79,13 @@ def test_a_reelection_after_the_check_day_is_not_yet_held(plan):
 
 
 def test_years_by_type_must_name_the_schemes_own_types():
-    catalog = _catalog(SCHEME.replace("committee = 5", "general_branch = 4"))
+    catalog = catalog_with_scheme(SCHEME.replace("committee = 5", "general_branch = 4"))
     [(plugin, message)] = catalog.problems
     assert "years_by_type 中的 general_branch 不是本方案适用的组织类型" in message
 
 
 def test_a_type_without_a_term_is_rejected_naming_the_criterion():
-    catalog = _catalog(SCHEME.replace("{ committee = 5, branch = 3 }", "{ branch = 3 }"))
+    catalog = catalog_with_scheme(SCHEME.replace("{ committee = 5, branch = 3 }", "{ branch = 3 }"))
     plan = catalog.plan("terms")
     with pytest.raises(EvaluationRejected) as info:
         term(plan, "committee", elected_on="2016-06-30")

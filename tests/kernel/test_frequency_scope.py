@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from dangjian import hookimpl, load_catalog
-from dangjian.loading import decode_scheme
 from dangjian.records import evaluation_from_object
+
+from tests.conftest import catalog_with_scheme
 
 SCHEME = """
 id = "frequency-scope"
@@ -40,20 +40,9 @@ min = 0
 """
 
 
-def _catalog(text: str):
-    scheme = decode_scheme(text.encode(), file="frequency-scope.toml")
-
-    class Plugin:
-        @hookimpl
-        def register_schemes(self, register):
-            register(scheme)
-
-    return load_catalog(entry_points=False, plugins=[Plugin()])
-
-
 @pytest.fixture(scope="module")
 def plan():
-    catalog = _catalog(SCHEME)
+    catalog = catalog_with_scheme(SCHEME)
     assert catalog.problems == []
     return catalog.plan("frequency-scope")
 
@@ -103,7 +92,7 @@ def test_only_records_whose_note_names_the_theme_count_and_only_before_the_cutof
 
 
 def test_a_misspelled_org_type_keeps_the_scheme_from_registering():
-    catalog = _catalog(SCHEME.replace('org_types = ["organ_committee"]',
+    catalog = catalog_with_scheme(SCHEME.replace('org_types = ["organ_committee"]',
                                       'org_types = ["organ_comittee"]'))
     assert "frequency-scope" not in catalog.schemes
     assert any("organ_comittee" in str(problem) for problem in catalog.problems)
