@@ -34,3 +34,10 @@ def catalog_with_scheme(text: str):
 
     return load_catalog(entry_points=False, plugins=[Plugin()])
 
+
+def plan_of_scheme(text: str):
+    """The compiled plan of a scheme given as TOML text; the scheme must load without problems."""
+    catalog = catalog_with_scheme(text)
+    assert catalog.problems == []
+    return catalog.plan(decode_scheme(text.encode(), file="scheme.toml").id)
+

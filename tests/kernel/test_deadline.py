@@ -9,7 +9,7 @@ import pytest
 from dangjian import EvaluationRejected
 from dangjian.records import evaluation_from_object
 
-from tests.conftest import catalog_with_scheme
+from tests.conftest import catalog_with_scheme, plan_of_scheme
 
 SCHEME = """
 id = "terms"
@@ -41,9 +41,7 @@ min = 0
 
 @pytest.fixture(scope="module")
 def plan():
-    catalog = catalog_with_scheme(SCHEME)
-    assert catalog.problems == []
-    return catalog.plan("terms")
+    return plan_of_scheme(SCHEME)
 
 
 def term(plan, org_type, attributes=None, **inputs):

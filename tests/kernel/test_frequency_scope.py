@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from dangjian.records import evaluation_from_object
 
-from tests.conftest import catalog_with_scheme
+from tests.conftest import catalog_with_scheme, plan_of_scheme
 
 SCHEME = """
 id = "frequency-scope"
@@ -42,9 +42,7 @@ min = 0
 
 @pytest.fixture(scope="module")
 def plan():
-    catalog = catalog_with_scheme(SCHEME)
-    assert catalog.problems == []
-    return catalog.plan("frequency-scope")
+    return plan_of_scheme(SCHEME)
 
 
 def score(plan, org_type, activities):
