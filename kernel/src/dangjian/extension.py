@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
-from collections.abc import Callable
 
 from .models import Activity, Finding, Organization
 from .scheme import Scheme

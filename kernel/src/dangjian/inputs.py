@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from collections.abc import Callable
 
 from .errors import EvaluationRejected
 from .numbers import fmt, to_decimal
