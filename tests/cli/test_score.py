@@ -202,6 +202,11 @@ def test_several_inputs_make_one_run_and_duplicates_are_noted(cli, data):
     assert (summary["read"], summary["scored"], summary["rejected"]) == (10, 5, 5)
     assert summary["duplicates"] == {"oc-b01": 2, "oc-b02": 2}
     assert Store("runs.db").run(1)["sources"] == [str(data / "evaluations.jsonl"), str(path)]
+    # Counted by SQLite from the stored run, or in memory without a database: the same answer.
+    assert Store("runs.db").duplicates(1) == {"oc-b01": 2, "oc-b02": 2}
+    no_db = summary_of(cli("score", SECRETARIES, data / "evaluations.jsonl", path, "--no-db",
+                           "--json"))
+    assert no_db["duplicates"] == {"oc-b01": 2, "oc-b02": 2}
 
 
 def test_workers_option_gives_the_same_results(cli, data):

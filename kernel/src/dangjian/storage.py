@@ -305,6 +305,14 @@ class Store:
             raise NotFound(f"批次 {run_id} 中没有组织 {org_id} 的结果")
         return self._result(rows[0], True)
 
+    def duplicates(self, run_id: int) -> dict[str, int]:
+        """Organization ids scored more than once in a run, with their counts, in id order
+        (from the run's index: memory does not grow with the run)."""
+        self.run(run_id)
+        return {row["org_id"]: row["n"] for row in self.db.query(
+            "SELECT org_id, COUNT(*) AS n FROM results WHERE run_id = ? GROUP BY org_id"
+            " HAVING COUNT(*) > 1 ORDER BY org_id", [run_id])}
+
     def rejects(self, run_id: int) -> list[Reject]:
         self.run(run_id)
         return [Reject(row=r["row"], reason=r["reason"], field=r["field"], source=r["source"],

@@ -102,7 +102,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
     columns = ResultColumns(plan.scheme, catalog)
     out = ResultWriter(request.out, columns) if request.out is not None else None
     rejects = RejectWriter(request.rejects) if request.rejects is not None else None
-    seen: dict[str, int] = {}
+    # Without a database the repeated ids are counted here; with one, SQLite counts them.
+    seen: dict[str, int] | None = {} if request.db is None else None
 
     def sink(stream):
         for item in stream:
@@ -114,7 +115,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
             else:
                 if out is not None:
                     out.write(item)
-                seen[item.org_id] = seen.get(item.org_id, 0) + 1
+                if seen is not None:
+                    seen[item.org_id] = seen.get(item.org_id, 0) + 1
                 if report.first_org is None:
                     report.first_org = item.org_id
             yield item
@@ -127,6 +129,7 @@ def run_batch(request: BatchRequest) -> BatchReport:
                 store = Store(request.db)
                 try:
                     report.summary = store.write_run(meta, stream)
+                    report.duplicates = store.duplicates(report.summary.run_id)
                     report.notes.extend(_track(store, plan.scheme, report.summary.run_id))
                 finally:
                     store.close()
@@ -144,7 +147,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
         report.notes.extend(f.notes)
     if activities is not None:
         report.notes.extend(_activity_notes(activities))
-    report.duplicates = {org: n for org, n in seen.items() if n > 1}
+    if seen is not None:
+        report.duplicates = {org: n for org, n in sorted(seen.items()) if n > 1}
     return report
 
 
