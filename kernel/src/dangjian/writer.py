@@ -9,16 +9,19 @@ interrupted batch still leaves nothing behind.
 
 Messages are msgpack frames (4-byte length, then the body) on the child's stdin: `begin` with
 the run's metadata, `rows` batches, `finish` with the counts. The child answers once on stdout:
-`["ok", run_id]` or `["error", message]`.
+`["ok", run_id]` or `["error", message]`. The child reads its input on a second thread into a
+short queue, so the parent does not wait on a full pipe while the child inserts a batch.
 """
 
 from __future__ import annotations
 
+import queue
 import signal
 import sqlite3
 import struct
 import subprocess
 import sys
+import threading
 from typing import Any, BinaryIO
 
 import msgspec
@@ -94,22 +97,45 @@ class RunWriter:
         return WriterFailed(reply[1] if reply else "存储进程意外退出，评分批次未保存")
 
 
+_QUEUED = 3  # batches read ahead: a few megabytes each
+
+
+def _read_ahead(stdin: BinaryIO) -> queue.Queue:
+    """Frames from `stdin` on a daemon thread, into a bounded queue that ends with None (the
+    parent stopped) or the `finish` frame."""
+    frames: queue.Queue = queue.Queue(maxsize=_QUEUED)
+
+    def pump() -> None:
+        while True:
+            try:
+                message = _receive(stdin)
+            except Exception:  # noqa: BLE001 — unreadable input ends the run like closed input
+                message = None
+            frames.put(message)
+            if message is None or message[0] == "finish":
+                return
+
+    threading.Thread(target=pump, name="dangjian-writer-input", daemon=True).start()
+    return frames
+
+
 def _serve(path: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
     """The child's side: one run, one transaction, committed only on `finish`."""
     from .pipeline import Encoded
     from .storage import Store
 
     store = None
+    frames = _read_ahead(stdin)
     try:
         store = Store(path)
         conn = store.db.conn
-        message = _receive(stdin)
+        message = frames.get()
         if not message or message[0] != "begin":
             return 1
         conn.execute("BEGIN")
         run_id = store._begin_run(*message[1:])
         while True:
-            message = _receive(stdin)
+            message = frames.get()
             if message is None:  # the parent stopped: nothing of this run is kept
                 conn.execute("ROLLBACK")
                 return 1
