@@ -43,9 +43,14 @@ class Run:
 
 def run(args: list[str], *, env: dict | None = None, cwd: str | Path | None = None) -> Run:
     """Run a command to the end: its wall time and peak RSS (`os.wait4`: the largest of the
-    process and the children it waited for)."""
+    process and the children it waited for).
+
+    Bytecode is cached as on a user's machine: `PYTHONDONTWRITEBYTECODE`, if set, is dropped,
+    or every start would compile every module again."""
     import tempfile
 
+    env = {k: v for k, v in (os.environ if env is None else env).items()
+           if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=cwd)
