@@ -41,6 +41,21 @@ class Run:
         return json.loads(self.stdout)
 
 
+# The command is started by a small Python process that times it and reads its peak RSS. On
+# Linux a process's peak RSS survives exec, so a command forked straight from the benchmark's
+# own (large) pytest process would report pytest's size; forked from this launcher, it starts
+# from a few megabytes.
+_LAUNCHER = """
+import os, subprocess, sys, time
+report, args = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+proc = subprocess.Popen(args)
+_, status, usage = os.wait4(proc.pid, 0)
+with open(report, "w") as f:
+    f.write(f"{time.perf_counter() - start} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def run(args: list[str], *, env: dict | None = None, cwd: str | Path | None = None) -> Run:
     """Run a command to the end: its wall time and peak RSS (`os.wait4`: the largest of the
     process and the children it waited for).
@@ -51,16 +66,16 @@ def run(args: list[str], *, env: dict | None = None, cwd: str | Path | None = No
 
     env = {k: v for k, v in (os.environ if env is None else env).items()
            if k != "PYTHONDONTWRITEBYTECODE"}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report"
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *map(str, args)],
+                       stdout=out, stderr=err, env=env, cwd=cwd, check=False)
+        seconds, max_rss_kb, returncode = report.read_text().split()
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, out.read().decode(), err.read().decode(),
-                   proc.returncode)
+        return Run(float(seconds), int(max_rss_kb) / 1024, out.read().decode(),
+                   err.read().decode(), int(returncode))
 
 
 def score_command(scheme: str, source: Path, db: Path, out: Path, workers: int = 1) -> list[str]:
