@@ -189,13 +189,13 @@ class Catalog:
             del registered[kind]
         self._stores[kind].pop(key, None)
 
-    def _add(self, plugin: str, kind: str, store: dict, expected: type, item: Any) -> None:
+    def _add(self, plugin: str, kind: str, expected: type, item: Any) -> None:
         if not isinstance(item, expected):
             raise PluginError(f"register 需要 {expected.__name__}，收到 {type(item).__name__}",
                               plugin=plugin)
         key = getattr(item, "id", None) or item.name
         self._record(plugin, kind, key)
-        store[key] = item
+        self._stores[kind][key] = item
 
     def add_scheme(self, plugin: str, item: Scheme | str | Path | Any) -> None:
         path = None
@@ -253,13 +253,13 @@ class Catalog:
         return {name: self.plugins[name].version for name in sorted(plugins) if name in self.plugins}
 
 
-_KINDS: list[tuple[str, str, str, type]] = [
-    ("register_org_types", "org_type", "org_types", OrgType),
-    ("register_methods", "method", "methods", Method),
-    ("register_diagnostics", "diagnostic", "diagnostics", DiagnosticMethod),
-    ("register_document_checks", "document_check", "document_checks", DocumentCheck),
-    ("register_batch_rules", "batch_rule", "batch_rules", BatchRule),
-    ("register_rollups", "rollup", "rollups", Rollup),
+_KINDS: list[tuple[str, str, type]] = [
+    ("register_org_types", "org_type", OrgType),
+    ("register_methods", "method", Method),
+    ("register_diagnostics", "diagnostic", DiagnosticMethod),
+    ("register_document_checks", "document_check", DocumentCheck),
+    ("register_batch_rules", "batch_rule", BatchRule),
+    ("register_rollups", "rollup", Rollup),
 ]
 
 
@@ -302,10 +302,9 @@ def _item_name(item: Any) -> str:
 def build_catalog(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> Catalog:
     """Ask every plugin what it registers; schemes last, so they can use any plugin's methods."""
     catalog = Catalog(infos)
-    for hook_name, kind, attr, expected in _KINDS:
-        store = getattr(catalog, attr)
+    for hook_name, kind, expected in _KINDS:
         _call_each(pm, hook_name, catalog,
-                   lambda plugin, item, k=kind, s=store, e=expected: catalog._add(plugin, k, s, e, item))
+                   lambda plugin, item, k=kind, e=expected: catalog._add(plugin, k, e, item))
     _call_each(pm, "register_schemes", catalog, catalog.add_scheme)
     return catalog
 

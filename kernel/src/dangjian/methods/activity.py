@@ -231,14 +231,14 @@ def compile_deadline(spec: MethodSpec):
         span_months = span_of(ctx)
         due = _add_months(start, span_months)
         limit = f"{since_title}{start.isoformat()}起{span_months}个月内（{due.isoformat()}前）"
+        if finished is not None:
+            used[done] = finished
         later = ""
         if finished is not None and finished > ctx.as_of:
             # Done after the check day: at the check day it had not been done.
-            used[done] = finished
             later = f"（{finished.isoformat()}晚于核对日，不计）"
             finished = None
         if finished is not None:
-            used[done] = finished
             ok = finished <= due
             state = f"已于{finished.isoformat()}{done_title}"
         else:

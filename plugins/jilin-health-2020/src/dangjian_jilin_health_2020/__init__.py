@@ -8,4 +8,3 @@ from dangjian import hookimpl
 @hookimpl
 def register_schemes(register):
     register(files(__package__) / "scheme.toml")
-
