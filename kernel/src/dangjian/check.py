@@ -8,6 +8,7 @@ from decimal import Decimal
 import msgspec
 
 from .errors import DangjianError
+from .loading import SCHEME_FILE, LoadedScheme
 from .numbers import ZERO, fmt
 from .scheme import Criterion, Scheme
 
@@ -214,10 +215,9 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
     # compile: method params ----------------------------------------------------------------------
     if not any(f.level == "error" for f in found):
         from .engine import compile_scheme
-        from .plugins import LoadedScheme
 
         try:
-            compile_scheme(LoadedScheme(scheme, "check", None, ""), catalog)
+            compile_scheme(LoadedScheme(scheme, SCHEME_FILE, None, ""), catalog)
         except DangjianError as exc:
             error(exc.field or "scheme", exc.message)
     found.sort(key=lambda f: f.level != "error")

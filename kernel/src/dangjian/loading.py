@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,21 @@ import msgspec
 
 from .errors import SchemeError
 from .scheme import Scheme
+
+SCHEME_FILE = "scheme-file"
+"""The plugin name under which a scheme read from a file (not from an installed plugin) is
+registered and reported: one name wherever a file is loaded."""
+
+
+@dataclass(frozen=True)
+class LoadedScheme:
+    """A registered scheme with where it came from and its content hash."""
+
+    scheme: Scheme
+    plugin: str
+    path: str | None
+    hash: str
+
 
 _AT = re.compile(r" - at `\$(.*)`$")
 

@@ -17,9 +17,10 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .check import check_scheme
 from .errors import DangjianError, DuplicateError, NotFound, PluginError, SchemeError
 from .extension import BatchRule, DiagnosticMethod, DocumentCheck, Method, Rollup
-from .loading import load_scheme, scheme_hash
+from .loading import SCHEME_FILE, LoadedScheme, load_scheme, scheme_hash
 from .models import OrgType
 from .scheme import Scheme
 
@@ -46,16 +47,6 @@ class PluginInfo:
     def to_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "module": self.module,
                 "default": self.default, "registered": self.registered, "errors": self.errors}
-
-
-@dataclass(frozen=True)
-class LoadedScheme:
-    """A registered scheme with where it came from and its content hash."""
-
-    scheme: Scheme
-    plugin: str
-    path: str | None
-    hash: str
 
 
 def _dist_version(module: object) -> str:
@@ -197,13 +188,11 @@ class Catalog:
         self._record(plugin, kind, key)
         self._stores[kind][key] = item
 
-    def add_scheme(self, plugin: str, item: Scheme | str | Path | Any) -> None:
-        path = None
+    def add_scheme(self, plugin: str, item: Scheme | str | Path | Any, *,
+                   path: str | None = None) -> None:
         if not isinstance(item, Scheme):
             path = str(item)
             item = load_scheme(item, plugin=plugin)
-        from .check import check_scheme
-
         try:
             findings = check_scheme(item, self)
         except DangjianError:
@@ -217,6 +206,24 @@ class Catalog:
                               plugin=plugin, scheme=item.id, file=path)
         self._record(plugin, "scheme", item.id)
         self.schemes[item.id] = LoadedScheme(item, plugin, path, scheme_hash(item))
+
+    def add_scheme_file(self, path: str | Path) -> LoadedScheme:
+        """Register a scheme file beside the installed plugins, so it may use their methods.
+
+        The file is reported as coming from the plugin `scheme-file`. A file with the id of an
+        installed scheme replaces it (a draft of the next version); the installed file itself
+        is returned as installed."""
+        path = Path(path)
+        scheme = load_scheme(path, plugin=SCHEME_FILE)
+        installed = self.schemes.get(scheme.id)
+        if installed is not None:
+            if installed.path and Path(installed.path).resolve() == path.resolve():
+                return installed
+            self._evict(installed.plugin, "scheme", scheme.id)
+            self._plans.pop(scheme.id, None)
+        self.plugins[SCHEME_FILE] = PluginInfo(SCHEME_FILE, scheme.version, str(path))
+        self.add_scheme(SCHEME_FILE, scheme, path=str(path))
+        return self.schemes[scheme.id]
 
     def owner(self, kind: str, key: str) -> str | None:
         return self.owners.get((kind, key))

@@ -73,18 +73,7 @@ def plugin_schema() -> None:
 
 def _file_plan(path: Path, catalog):
     """A scheme file not (or not yet) installed, compiled against the installed methods."""
-    from dangjian.check import check_scheme
-    from dangjian.engine import compile_scheme
-    from dangjian.errors import SchemeError
-    from dangjian.loading import load_scheme, scheme_hash
-    from dangjian.plugins import LoadedScheme
-
-    scheme = load_scheme(path)
-    errors = [f for f in check_scheme(scheme, catalog) if f.level == "error"]
-    if errors:
-        raise SchemeError("；".join(f"{f.where}: {f.message}" for f in errors[:5]),
-                          scheme=scheme.id, file=str(path))
-    return compile_scheme(LoadedScheme(scheme, "file", str(path), scheme_hash(scheme)), catalog)
+    return catalog.plan(catalog.add_scheme_file(path).scheme.id)
 
 
 def _plans(target: str | None, catalog) -> tuple[list, bool]:
