@@ -234,3 +234,21 @@ def test_the_cli_lists_the_report_deadlines(tmp_path, monkeypatch):
     run = CliRunner().invoke(shell.app, ["deadlines", "hubei-organs-2022"])
     assert run.exit_code == 0, run.output
     assert "政治生态情况报告" in run.output and "下半年党员干部思想动态" in run.output
+
+
+def test_show_and_the_activity_template_say_what_wording_each_item_looks_for(tmp_path, monkeypatch):
+    shell = pytest.importorskip("dangjian_shell.cli")
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "300")
+    shown = CliRunner().invoke(shell.app, ["show", "hubei-organs-2022"])
+    assert shown.exit_code == 0, shown.output
+    assert "备注含“喜迎二十大”（不计空格、标点和“党的”），截至2022-10-15" in shown.output
+    assert "备注含“二十大精神”（不计空格、标点和“党的”），2022-10-16起" in shown.output
+    made = CliRunner().invoke(shell.app, ["template", "hubei-organs-2022", "--activities",
+                                          "--format", "csv", "--out", "活动.csv"])
+    assert made.exit_code == 0, made.output
+    rows = (tmp_path / "活动.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "ex-001,主题党日,2022-10-15,,喜迎二十大" in rows
+    assert "ex-001,组织生活会,2022-10-16,,二十大精神" in rows

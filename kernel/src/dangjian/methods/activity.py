@@ -351,6 +351,38 @@ def _years_by_type(p: Params) -> dict[str, int]:
     return dict(value)
 
 
+def wording(params: dict) -> str | None:
+    """What an activity rule looks for, in Chinese, for `show` and the activity template:
+    “活动记录“主题党日”，备注含“喜迎二十大”（不计空格、标点和“党的”），截至2022-10-15”."""
+    kind = params.get("kind")
+    if not isinstance(kind, str) or not kind:
+        return None
+    bits = [f"活动记录“{kind}”"]
+    themes = params.get("themes") or []
+    if themes:
+        bits.append(f"备注含“{'”或“'.join(themes)}”（不计空格、标点和“党的”）")
+    if params.get("since"):
+        bits.append(f"{params['since']}起")
+    if params.get("until"):
+        bits.append(f"截至{params['until']}")
+    if params.get("year_of") == "note":
+        bits.append("按备注中的“XXXX年度”计入所属年度")
+    return "，".join(bits)
+
+
+def example_record(params: dict, year: int) -> tuple[str, str, str] | None:
+    """One record (kind, date, note) that the rule would count: for the activity template."""
+    kind = params.get("kind")
+    if not isinstance(kind, str) or not kind:
+        return None
+    date = params.get("until") or params.get("since") or f"{year}-03-15"
+    themes = params.get("themes") or []
+    note = themes[0] if themes else ""
+    if params.get("year_of") == "note":
+        note = f"{year}年度{kind}"
+    return kind, str(date), note
+
+
 def counted_kinds(criteria) -> dict[str, list]:
     """Each activity kind a scheme counts, with the criteria that count it (any depth)."""
     found: dict[str, list] = {}
