@@ -78,7 +78,10 @@ _YEAR_FOR = re.compile(r"(\d{4})\s*年度")
 
 
 def year_for(activity) -> int:
-    """The year a record is for: “2019年度” in its note, else the year of its date."""
+    """The year a record is for: its `for_year`, else “2019年度” in its note, else the year of
+    its date."""
+    if activity.for_year is not None:
+        return activity.for_year
     match = _YEAR_FOR.search(activity.note or "")
     return int(match.group(1)) if match else activity.date.year
 
@@ -366,7 +369,7 @@ def wording(params: dict) -> str | None:
     if params.get("until"):
         bits.append(f"截至{params['until']}")
     if params.get("year_of") == "note":
-        bits.append("按备注中的“XXXX年度”计入所属年度")
+        bits.append("按所属年度（for_year 或备注“XXXX年度”）计")
     return "，".join(bits)
 
 
@@ -451,7 +454,7 @@ METHODS = [
                    "since": "只统计此日期（含）及以后的记录",
                    "until": "只统计此日期（含）之前的记录",
                    "themes": "主题词列表：只统计备注（主题）含其中之一的记录；比对前去掉空格、标点和“党的”",
-                   "year_of": "date（按活动日期所在年度，默认）或 note（按备注中的“XXXX年度”，未写的按日期）",
+                   "year_of": "date（按活动日期所在年度，默认）或 note（按记录的所属年度 for_year 或备注中的“XXXX年度”，都没写的按日期）",
                    "org_types": "只要求这些类型的组织（类型 id 列表）；其他类型不涉及，得满分"}),
     Method(name="deadline", title="期限核对", compile=compile_deadline,
            doc="从 since 日期起 months（或 years）内须完成：有 done 日期时看是否按期完成，"
