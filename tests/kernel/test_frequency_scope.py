@@ -161,3 +161,26 @@ def test_a_person_listed_twice_is_one_person_and_the_explanation_says_so(plan):
     assert lecture.points == Decimal(2)
     assert lecture.text == ("党课：应每年至少1次的2人中1人达到（名单中李明出现2次，同一人只计1人），"
                             "未达到：王强，得2分（满分4分）")
+
+
+def test_the_year_a_record_is_for_may_be_stated_as_for_year(plan):
+    held = {"kind": "述职评议", "date": "2022-01-20", "for_year": 2021}
+    assert line(score(plan, "branch", [held]), "review").points == 0
+    assert line(score(plan, "branch", [dict(held, date="2023-01-20", for_year=2022)]),
+                "review").points == Decimal(2)
+
+
+def test_records_that_count_for_nothing_are_named_not_ignored():
+    plan = plan_of_scheme(SCHEME.replace('[[bands]]', '''[[diagnostics]]
+id = "uncounted"
+title = "未计分的活动记录"
+method = "uncounted_activities"
+severity = "低"
+[[bands]]'''))
+    result = score(plan, "branch", [
+        {"kind": "团日活动", "date": "2022-05-04"}, {"kind": "主题党日", "date": "2021-12-20"},
+        {"kind": "述职评议", "date": "2023-01-20", "note": "2022年度述职评议"},
+        {"kind": "主题党日", "date": "2022-05-20"}])
+    assert [(f.code, f.message) for f in result.findings] == [(
+        "uncounted", "2条活动记录未计入任何评分项：类型“团日活动”不是本方案计分的活动类型（2022-05-04）；"
+        "2021-12-20的主题党日不在2022年度")]

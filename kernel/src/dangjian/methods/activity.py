@@ -119,11 +119,33 @@ def _scoped(score, spec: MethodSpec, p: Params, kind: str):
 
 def compile_frequency(spec: MethodSpec):
     p = Params(spec, "frequency", {"kind", "period", "required", "people", "since", "until",
-                                   "themes", "year_of", "org_types"})
+                                   "themes", "year_of", "org_types", "applies_if"})
     kind = p.text("kind")
     if not kind:
         p.fail("kind", "frequency 需要 kind（活动记录类型，如“主题党日”）")
-    return _scoped(_compile_frequency(spec, p, kind), spec, p, kind)
+    return _scoped(_applies_if(_compile_frequency(spec, p, kind), spec, p, kind), spec, p, kind)
+
+
+def _applies_if(score, spec: MethodSpec, p: Params, kind: str):
+    """`applies_if` names an input or attribute (党小组个数 …): stated as 0, 否 or empty, the
+    rule does not apply (不涉及, full points); not stated, it applies."""
+    name = p.text("applies_if")
+    if not name:
+        return score
+    title = next((i.title for i in spec.scheme.inputs if i.name == name), name)
+    top_text = fmt(spec.max)
+
+    def applies(ctx: EvalContext) -> Outcome:
+        value = ctx.inputs.get(name)
+        if value is None:
+            value = ctx.org.attributes.get(name)
+        if value is not None and value in (0, False, "0", "否", "无", []):
+            shown = "否" if value is False else "无" if value == [] else str(value)
+            return Outcome(spec.max, f"{spec.title}：{title}为{shown}，本组织不涉及，"
+                           f"得{top_text}分", {"kind": kind, name: value})
+        return score(ctx)
+
+    return applies
 
 
 def _day(p: Params, name: str) -> datetime.date | None:
@@ -428,8 +450,10 @@ def compile_uncounted_activities(diagnostic, scheme):
         for a in ctx.activities:
             if a.kind not in known:
                 unknown.setdefault(a.kind, []).append(a.date.isoformat())
-            elif a.date.year != ctx.year and not (a.kind in by_note and year_for(a) == ctx.year):
-                outside.append(f"{a.date.isoformat()}的{a.kind}")
+            elif (year_for(a) if a.kind in by_note else a.date.year) != ctx.year:
+                stated = year_for(a) if a.kind in by_note else a.date.year
+                named = f"（{stated}年度）" if stated != a.date.year else ""
+                outside.append(f"{a.date.isoformat()}的{a.kind}{named}")
         parts = [f"类型“{kind}”不是本方案计分的活动类型（{listed(days)}）"
                  for kind, days in unknown.items()]
         if outside:
@@ -455,7 +479,8 @@ METHODS = [
                    "until": "只统计此日期（含）之前的记录",
                    "themes": "主题词列表：只统计备注（主题）含其中之一的记录；比对前去掉空格、标点和“党的”",
                    "year_of": "date（按活动日期所在年度，默认）或 note（按记录的所属年度 for_year 或备注中的“XXXX年度”，都没写的按日期）",
-                   "org_types": "只要求这些类型的组织（类型 id 列表）；其他类型不涉及，得满分"}),
+                   "org_types": "只要求这些类型的组织（类型 id 列表）；其他类型不涉及，得满分",
+                   "applies_if": "输入或属性名（如党小组个数）：写明为0、否或空时本组织不涉及，得满分；未写时照常核对"}),
     Method(name="deadline", title="期限核对", compile=compile_deadline,
            doc="从 since 日期起 months（或 years）内须完成：有 done 日期时看是否按期完成，"
            "没有时看核对日（方案年度末）是否已超期；done 晚于核对日的按核对日尚未完成计。"
