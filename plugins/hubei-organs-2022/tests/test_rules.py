@@ -252,3 +252,19 @@ def test_show_and_the_activity_template_say_what_wording_each_item_looks_for(tmp
     rows = (tmp_path / "活动.csv").read_text(encoding="utf-8-sig").splitlines()
     assert "ex-001,主题党日,2022-10-15,,喜迎二十大" in rows
     assert "ex-001,组织生活会,2022-10-16,,二十大精神" in rows
+
+
+def test_a_record_that_counts_for_nothing_is_named_not_ignored(hubei):
+    records = [a for a in branch_year() if a.note != "2021年度组织生活会"]
+    assert line(hubei.score(evaluation(activities=records)), "p03_theme").points == 6
+    assert hubei.score(evaluation(activities=records)).findings == []
+    result = hubei.score(evaluation(activities=[*records, act("团日活动", "2022-05-04"),
+                                                act("组织生活会", "2022-10-14",
+                                                    note="学习贯彻党的二十大精神")]))
+    assert result.total == Decimal("100.00")
+    [finding] = result.findings
+    assert (finding.code, finding.severity) == ("uncounted_activities", "低")
+    assert finding.message == (
+        "2条活动记录未计入任何评分项：类型“团日活动”不是本方案计分的活动类型（2022-05-04）；"
+        "组织生活会2022-10-14（备注“学习贯彻党的二十大精神”）不符合任何评分项的主题或日期"
+        "（本方案只计：活动记录“组织生活会”，备注含“二十大精神”（不计空格、标点和“党的”），2022-10-16起）")

@@ -158,6 +158,30 @@ def _day(p: Params, name: str) -> datetime.date | None:
         p.fail(name, f"参数 {name} 应为 YYYY-MM-DD 日期，实为 {text}")
 
 
+def record_filter(params: dict, method: str):
+    """Which records of its kind a rule counts, given the assessed year: the same test for
+    scoring and for naming the records that count for nothing. Params are read leniently here;
+    the method's compile step has already refused bad ones."""
+    def day(name: str) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(params[name]) if params.get(name) else None
+        except (TypeError, ValueError):
+            return None
+
+    if method != "frequency":
+        return lambda a, year: a.date.year == year
+    first, last = day("since"), day("until")
+    wanted = [normalize_theme(t) for t in params.get("themes") or [] if isinstance(t, str)]
+    by_note = params.get("year_of") == "note"
+
+    def counts(a, year: int) -> bool:
+        return ((year_for(a) if by_note else a.date.year) == year
+                and (first is None or a.date >= first) and (last is None or a.date <= last)
+                and (not wanted or any(w in normalize_theme(a.note) for w in wanted)))
+
+    return counts
+
+
 def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
     period = p.text("period", "year", tuple(PERIODS))
     required = p.integer("required", 1)
@@ -182,11 +206,10 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
     month_period = [_period_of(datetime.date(2000, month, 1), period) for month in range(1, 13)]
     period_names = [_period_name(i, period) for i in range(periods)]
 
+    counts = record_filter(spec.params, "frequency")
+
     def in_scope(ctx: EvalContext):
-        return [a for a in ctx.activities_of(kind)
-                if (year_for(a) if year_of == "note" else a.date.year) == ctx.year
-                and (first is None or a.date >= first) and (last is None or a.date <= last)
-                and (not wanted or any(w in normalize_theme(a.note) for w in wanted))]
+        return [a for a in ctx.activities_of(kind) if counts(a, ctx.year)]
 
     limits = ([f"主题含“{'”或“'.join(themes)}”"] if themes else []) + (
         [f"{first.isoformat()}起"] if first else []) + (
@@ -425,16 +448,17 @@ def counted_kinds(criteria) -> dict[str, list]:
 
 def compile_uncounted_activities(diagnostic, scheme):
     """Names the records that count for nothing: a kind no criterion of the scheme counts
-    (团日活动 under a scheme of 主题党日 …), or a date outside the scheme's year that is not
-    marked “XXXX年度” for it. `params.also` lists kinds accepted without points."""
+    (团日活动 under a scheme of 主题党日 …), a date outside the year it would count for, or a
+    theme or date no rule of its kind accepts (a 组织生活会 that is not the themed one).
+    `params.also` lists kinds accepted without points."""
     also = diagnostic.params.get("also", [])
     if not isinstance(also, list) or not all(isinstance(k, str) for k in also):
         from ..errors import SchemeError
         raise SchemeError(f"诊断 {diagnostic.id}：also 应为活动类型列表", scheme=scheme.id,
                           field=f"diagnostics.{diagnostic.id}.params.also")
-    counted = counted_kinds(scheme.criteria)
-    known = set(counted) | set(also)
-    by_note = {kind for kind, nodes in counted.items()
+    rules = {kind: [(record_filter(n.params, n.method), wording(n.params)) for n in nodes]
+             for kind, nodes in counted_kinds(scheme.criteria).items()}
+    by_note = {kind for kind, nodes in counted_kinds(scheme.criteria).items()
                if any(n.params.get("year_of") == "note" for n in nodes)}
     shown = 5
 
@@ -447,20 +471,33 @@ def compile_uncounted_activities(diagnostic, scheme):
 
         unknown: dict[str, list[str]] = {}
         outside: list[str] = []
+        unmatched: dict[str, list[str]] = {}
         for a in ctx.activities:
-            if a.kind not in known:
+            if a.kind in also:
+                continue
+            if a.kind not in rules:
                 unknown.setdefault(a.kind, []).append(a.date.isoformat())
-            elif (year_for(a) if a.kind in by_note else a.date.year) != ctx.year:
-                stated = year_for(a) if a.kind in by_note else a.date.year
+                continue
+            if any(counts(a, ctx.year) for counts, _ in rules[a.kind]):
+                continue
+            stated = year_for(a) if a.kind in by_note else a.date.year
+            if stated != ctx.year:
                 named = f"（{stated}年度）" if stated != a.date.year else ""
                 outside.append(f"{a.date.isoformat()}的{a.kind}{named}")
+            else:
+                note = f"（备注“{a.note}”）" if a.note else ""
+                unmatched.setdefault(a.kind, []).append(f"{a.date.isoformat()}{note}")
         parts = [f"类型“{kind}”不是本方案计分的活动类型（{listed(days)}）"
                  for kind, days in unknown.items()]
         if outside:
             parts.append(f"{listed(outside)}不在{ctx.year}年度")
+        for kind, items in unmatched.items():
+            wanted = "；".join(w for _, w in rules[kind] if w)
+            parts.append(f"{kind}{listed(items)}不符合任何评分项的主题或日期（本方案只计：{wanted}）")
         if not parts:
             return []
-        count = sum(len(days) for days in unknown.values()) + len(outside)
+        count = (sum(len(v) for v in unknown.values()) + len(outside)
+                 + sum(len(v) for v in unmatched.values()))
         return [Finding(code=diagnostic.id, severity=diagnostic.severity,
                         message=f"{count}条活动记录未计入任何评分项：{'；'.join(parts)}")]
 
