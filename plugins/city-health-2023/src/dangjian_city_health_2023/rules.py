@@ -48,7 +48,7 @@ def _full_members(ctx, members: int) -> int:
 
 
 def _committee(p: dict) -> Rule:
-    """《中国共产党支部工作条例（试行）》第八条: a branch of 7 or more 正式党员 sets up a branch
+    """《中国共产党支部工作条例（试行）》: a branch of 7 or more 正式党员 sets up a branch
     committee (generally 3 to 5 members). This rule is the 条例's, not the study's."""
     at_least, needed = p["full_members_at_least"], p["committee_at_least"]
 
