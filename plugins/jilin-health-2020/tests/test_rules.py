@@ -184,3 +184,21 @@ def test_an_unknown_completion_level_or_org_type_is_rejected(jilin):
         jilin.score(evaluation(p07="基本完成"))
     with pytest.raises(EvaluationRejected, match="不在本方案的适用范围内"):
         jilin.score(evaluation("general_branch"))
+
+
+def test_an_activities_file_may_give_the_year_each_record_is_for(jilin, tmp_path):
+    """`--activities` files take an optional 所属年度 (for_year) column: the 2020年度 review
+    held in January 2021 counts for 2020, the 2019年度 one held in January 2020 does not."""
+    activities = pytest.importorskip("dangjian_shell.activities")
+    path = tmp_path / "活动记录.csv"
+    path.write_text("组织编号,活动类型,日期,人员,备注,所属年度\n"
+                    "j1,述职评议,2020-01-15,,,2019\n"
+                    "j2,述职评议,2021-01-14,,,2020年度\n"
+                    "j3,述职评议,2021-01-14,,,明年\n", encoding="utf-8-sig")
+    index = activities.read_activities(path)
+    assert [a.for_year for a in index.by_org["j1"] + index.by_org["j2"]] == [2019, 2020]
+    assert "所属年度“明年”应为四位年份" in index.errors["j3"][0]
+    for org_id, points in (("j1", 0), ("j2", 2)):
+        records = [a for a in committee_year() if a.kind != "述职评议"] + index.by_org[org_id]
+        assert line(jilin.score(evaluation("committee", activities=records)),
+                    "p09_review").points == points
