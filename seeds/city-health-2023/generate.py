@@ -4,7 +4,9 @@ Counts follow the source study: the 直属单位党委 manages 12 units (8 publi
 institutions); 6 grassroots 党委, 3 总支 units and 3 branch-level units; 144 branches; 3,151
 members (2,411 in service, 740 retired). A branch-level unit is itself one of the 144
 branches. The study gives no split of retired members by unit, so retired branches sit in the
-larger units. About 50 branches have a brand project ("50余个"). Names are invented.
+larger units. The study counts no 预备党员: each in-service branch of 10 or more members is
+given one or two, so that the 支部工作条例's line of 7 正式党员 is met or missed as in real
+branches. Names are invented.
 
 Run: python generate.py  (writes orgs.jsonl and evaluations.jsonl here)
 """
@@ -37,8 +39,7 @@ COMMISSION = {
     "responsibility_items": {"委党组": 19, "党组书记": 13, "领导班子其他成员": 13},
     "integrity_files": 408,
 }
-MOTTOS = ["生命接力", "仁心守护", "光明使者", "微笑服务", "健康卫士", "医路先锋", "暖心驿站",
-          "红色引擎", "妙手仁心", "守护成长", "初心为民", "党建+医疗"]
+SUPPORT_GAPS = ["支委业务排班紧，支部活动时间无保障", "支委未参加党务培训", "支部工作经费和活动场地不足"]
 YOUNG = [45, 38, 33, 41, 36]
 OLD = [56, 52, 49, 55, 51]
 RETIRED_AGES = [68, 71, 66, 74, 69]
@@ -93,7 +94,9 @@ def survey(position: int, org: dict) -> dict:
     """One branch's structure, with problems placed at fixed positions so every rule fires."""
     attributes = org["attributes"]
     members, category = attributes["members"], attributes["category"]
-    if members < 7:
+    probationary = 0 if category == "离退休" or members < 10 else 1 + position % 2
+    full = members - probationary
+    if full < 7:
         size = 1                                   # no committee required
     elif position % 23 == 7:
         size = 1                                   # secretary alone: thin_committee
@@ -101,7 +104,7 @@ def survey(position: int, org: dict) -> dict:
         size = 2                                   # two of at least three: thin_committee
     else:
         size = 5 if members >= 20 else 3
-    deputy = members >= 30 and position % 4 != 1  # some large branches lack a deputy
+    deputy = members >= 30 and position % 4 != 1  # large branches mostly have a deputy
     if position % 5 == 2:
         posts = [3, 2, 2, 1, 2][:size]             # most members hold 2+ other posts
     else:
@@ -113,14 +116,17 @@ def survey(position: int, org: dict) -> dict:
         ages = OLD[:size]
     else:
         ages = YOUNG[:size]
-    inputs = {"members": members, "category": category, "committee_size": size,
-              "committee_posts": posts, "committee_ages": ages}
+    inputs = {"members": members, "full_members": full, "category": category,
+              "committee_size": size, "committee_posts": posts, "committee_ages": ages}
     if deputy:
         inputs["deputy_secretary"] = True
+        # “有副书记和支部委员，但班子队伍保障不够”: some hospital branches with a full team
+        supported = position % 3 != 0
+        inputs["team_support"] = "到位" if supported else "不够"
+        if not supported:
+            inputs["team_support_note"] = SUPPORT_GAPS[position % len(SUPPORT_GAPS)]
     if dedicated:
         inputs["dedicated_party_worker"] = True
-    if position % 11 in (0, 3, 5, 8) and position != 143:
-        inputs["brand"] = f"“{MOTTOS[position % len(MOTTOS)]}”"
     return inputs
 
 

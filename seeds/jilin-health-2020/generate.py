@@ -5,8 +5,9 @@ The 2020 work points are addressed to "委机关各支部、委直属各单位�
 branches, 4 units with a 党委 and 2 small units with a branch only, 16 assessed organizations
 under the commission's 党组 and 机关委员会 (names invented). Every organization keeps the work
 points in full except for the gaps listed in GAPS (a missed August theme day, a secretary with no
-lecture, a late report, an expired committee term …). `gaps.jsonl` lists each gap with the words
-its explanation line must contain.
+lecture, only last year's ideology report, a missed 党小组会 …). Annual items are dated as they
+happen: the 2020年度 述职评议 and 组织生活会 early in 2021. `gaps.jsonl` lists each gap with the
+words its explanation line must contain.
 
 Run: python generate.py  (writes orgs.jsonl, evaluations.jsonl, gaps.jsonl here)
 """
@@ -69,19 +70,20 @@ EVIDENCE = {
 
 # The gaps: (org id, what happened, words the explanation must contain).
 GAPS = [
-    ("jl-b01", "支部委员会任期届满后逾期换届", "已于2020-07-02换届，逾期83天"),
+    ("jl-b01", "3月未召开党小组会", "党小组会全年开展11次，要求12次（每月至少1次），3月未达到"),
     ("jl-b02", "支部书记钱玉洁未报送党课教案", "党课教案：应每年至少1次的1人中0人达到，未达到：钱玉洁"),
     ("jl-b03", "8月未开展主题党日", "主题党日全年开展11次，要求12次（每月至少1次），8月未达到"),
     ("jl-b04", "第一季度未召开党员大会", "党员大会全年开展3次，要求4次（每季度至少1次），第一季度未达到"),
     ("jl-b05", "2月未召开支委会", "支委会全年开展11次，要求12次（每月至少1次），2月未达到"),
-    ("jl-b06", "未开展民主评议党员", "民主评议党员全年开展0次"),
+    ("jl-b06", "只有2019年度民主评议党员（2020年1月），没有2020年度的", "民主评议党员（按所属年度计）全年开展0次"),
     ("jl-b07", "支部书记郑立国全年未讲党课", "未达到：郑立国"),
     ("jl-b08", "上半年未参加理论知识测试", "理论知识测试全年开展1次，要求2次（每半年至少1次），上半年未达到"),
-    ("jl-b09", "支部委员会任期届满未换届", "截至2020-12-31尚未换届，逾期194天"),
+    ("jl-b09", "未召开2020年度组织生活会", "组织生活会（按所属年度计）全年开展0次"),
     ("jl-b08", "疫情防控“亮身份担使命”只部分完成", "5.带头亮身份担使命：部分完成"),
     ("jl-u1", "党委委员沈建华全年未讲党课", "未达到：沈建华"),
     ("jl-u1", "群团工作未完成", "19.发挥群团组织凝心聚力作用：未完成"),
-    ("jl-u2", "意识形态工作报告到2021年1月才报送", "意识形态工作报告全年开展0次"),
+    ("jl-u2", "只报送了2019年度意识形态工作报告（2020年1月），没有2020年度的",
+     "意识形态工作报告（按所属年度计）全年开展0次"),
     ("jl-u3", "未开展关键岗位廉政风险点排查", "廉政风险点排查全年开展0次"),
     ("jl-u4", "下半年未开展走访慰问", "走访慰问全年开展1次，要求2次（每半年至少1次），下半年未达到"),
     ("jl-b04", "反腐倡廉教育填报完成但没有佐证材料", "填报“完成”但缺少纪律教育和警示教育活动记录"),
@@ -129,23 +131,17 @@ def build_orgs() -> list[dict]:
         {"id": "jl-oc", "name": "中共吉林省卫生健康委员会机关委员会", "type": "organ_committee",
          "parent_id": "jl-pg", "attributes": {"unit_kind": "委机关"}},
     ]
-    for i, (org_id, name, secretary, members) in enumerate(OFFICE_BRANCHES):
+    for org_id, name, secretary, members in OFFICE_BRANCHES:
         lecturers = [secretary] + ([LEADERS_IN_BRANCH[org_id]] if org_id in LEADERS_IN_BRANCH else [])
         attributes = {"unit_kind": "委机关", "category": "离退休" if org_id == "jl-b10" else "在职",
-                      "secretary": secretary, "lecturers": lecturers, "members": members,
-                      "term_start": f"{2018 + i % 3}-{1 + (4 * i) % 12:02d}-{10 + i:02d}"}
-        if org_id == "jl-b01":
-            attributes |= {"term_start": "2017-04-10", "reelected_on": "2020-07-02"}
-        if org_id == "jl-b09":
-            attributes |= {"term_start": "2017-06-20"}
+                      "secretary": secretary, "lecturers": lecturers, "members": members}
+        if org_id == "jl-b10":
+            attributes["party_groups"] = 0  # a small retired branch with no 党小组
         orgs.append({"id": org_id, "name": f"委机关{name}", "type": "branch", "parent_id": "jl-oc",
                      "attributes": attributes})
-    for i, (org_id, name, org_type, secretary, leaders, members) in enumerate(UNITS):
+    for org_id, name, org_type, secretary, leaders, members in UNITS:
         attributes = {"unit_kind": "直属单位", "secretary": secretary,
-                      "lecturers": [secretary, *leaders], "members": members,
-                      "term_start": f"{2017 + i % 3}-{3 + i:02d}-{15 + i:02d}"}
-        if org_type == "committee":
-            attributes["term_years"] = 5
+                      "lecturers": [secretary, *leaders], "members": members}
         orgs.append({"id": org_id, "name": name, "type": org_type, "parent_id": "jl-oc",
                      "attributes": attributes})
     return orgs
@@ -166,13 +162,14 @@ def common_records(org: dict, seed: int) -> list[dict]:
         records.append(record("理论知识测试", day(6, seed), org_id, note="理论知识网上答题"))
     records.append(record("理论知识测试", day(11, seed), org_id, note="理论知识网上答题"))
     if org_id == "jl-u2":
-        records.append(record("意识形态工作报告", "2021-01-08", org_id, note="2020年度意识形态工作报告"))
+        records.append(record("意识形态工作报告", "2020-01-08", org_id, note="2019年度意识形态工作报告"))
     else:
         records.append(record("意识形态工作报告", day(12, seed), org_id,
                               note="2020年度意识形态工作报告"))
     records.append(record("星级评定", day(11, seed + 1), org_id, note="星级达标创建评定"))
-    records.append(record("述职评议", f"{YEAR}-01-{13 + seed % 6:02d}", org_id,
-                          note="2019年度书记抓基层党建述职评议考核"))
+    # the 2020年度 review is held early in 2021 (as the 2019年度 one was in January 2020)
+    records.append(record("述职评议", f"{YEAR + 1}-01-{13 + seed % 6:02d}", org_id,
+                          note=f"{YEAR}年度书记抓基层党建述职评议考核"))
     if org_id != "jl-u3":
         records.append(record("廉政风险点排查", day(7, seed), org_id, note="关键岗位廉政风险点排查"))
     records.append(record("走访慰问", day(1, seed), org_id, note="春节前走访慰问困难党员"))
@@ -189,21 +186,31 @@ def branch_records(org: dict, seed: int) -> list[dict]:
     no_committee = {"jl-b05": {2}, "jl-u6": {1, 2}}.get(org_id, set())
     no_assembly = {"jl-b04": {1}}.get(org_id, set())
     no_lecture = {"jl-u6": {3}}.get(org_id, set())
+    no_group = {"jl-b01": {3}}.get(org_id, set())
+    has_groups = org["attributes"].get("party_groups") != 0
     records = []
     for month in range(1, 13):
         if month not in no_theme:
             records.append(record("主题党日", day(month, seed), org_id, note="主题党日"))
         if month not in no_committee:
             records.append(record("支委会", day(month, seed + 3), org_id, note="支部委员会会议"))
+        if has_groups and month not in no_group:
+            records.append(record("党小组会", day(month, seed + 5), org_id, note="党小组学习"))
     for quarter in range(1, 5):
         month = 3 * quarter - 1
         if quarter not in no_assembly:
             records.append(record("党员大会", day(month, seed + 1), org_id, note="支部党员大会"))
         if quarter not in no_lecture:
             records.append(record("党课", day(month + 1, seed + 2), org_id, note="支部党课"))
-    if org_id != "jl-b06":
+    if org_id == "jl-b06":
         records.append(record("民主评议党员", f"{YEAR}-01-{20 + seed % 8:02d}", org_id,
-                              note="2019年度民主评议党员"))
+                              note=f"{YEAR - 1}年度民主评议党员"))
+    else:
+        records.append(record("民主评议党员", f"{YEAR}-12-{20 + seed % 8:02d}", org_id,
+                              note=f"{YEAR}年度民主评议党员"))
+    if org_id != "jl-b09":
+        records.append(record("组织生活会", f"{YEAR + 1}-01-{10 + seed % 8:02d}", org_id,
+                              note=f"{YEAR}年度组织生活会"))
     if org_id != "jl-b02":
         records.append(record("党课教案", day(5, seed + 4), org_id, secretary, "支部书记讲党课教案"))
     return records

@@ -4,7 +4,9 @@ Counts follow the source report (end of 2019): 1 党组, 8 党委 (the offices' 
 党委), 65 in-service branches, 1,706 members; the offices: 13 branches (11 in service, 2
 retired), 164 members (98 in service, 66 retired). The offices' 11 in-service branches are among
 the 65, and their 164 members among the 1,706; the report gives retired branches only for the
-offices, so the units' 54 branches are all in service. Names are invented.
+offices, so the units' 54 branches are all in service. It splits members into in service and
+retired only for the offices: the units' branches state their members and nothing more (how
+many of the 1,542 are retired is not published). Names are invented.
 
 2019 outcomes follow the report too: 11 branches standardized, 7 lagging branches put under
 整顿 (`followup.jsonl` re-evaluates those 7 after 整顿, in 2020).
@@ -68,12 +70,15 @@ def split(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def branch(org_id, name, parent, members, category):
-    in_service = members if category == "在职" else 0
+def branch(org_id, name, parent, members, category, split=True):
+    """A branch; `split` states its members in service and retired, which the report gives
+    only for the offices (98 in service, 66 retired)."""
+    attributes = {"category": category, "members": members}
+    if split:
+        in_service = members if category == "在职" else 0
+        attributes |= {"members_in_service": in_service, "members_retired": members - in_service}
     return {"id": org_id, "name": name, "type": "branch", "parent_id": parent,
-            "attributes": {"category": category, "members": members,
-                           "members_in_service": in_service,
-                           "members_retired": members - in_service}}
+            "attributes": attributes}
 
 
 def build_orgs() -> list[dict]:
@@ -91,7 +96,7 @@ def build_orgs() -> list[dict]:
         short = name.removeprefix("自治区")
         for i, size in enumerate(split(members, count), 1):
             orgs.append(branch(f"{unit_id}-b{i:02d}", f"{short}第{cn(i)}党支部", unit_id, size,
-                               "在职"))
+                               "在职", split=False))
     return orgs
 
 

@@ -6,6 +6,7 @@ import operator
 
 from .errors import SchemeError
 from .extension import DiagnosticMethod, EvalContext
+from .methods.activity import compile_uncounted_activities
 from .models import Finding
 from .numbers import fmt, to_decimal
 from .scheme import Diagnostic, Scheme
@@ -65,4 +66,8 @@ BUILTIN_DIAGNOSTICS = [
                      doc="attribute 为空、0 或否时给出诊断。"),
     DiagnosticMethod(name="threshold", title="数值越线", compile=compile_threshold,
                      doc="attribute 与 value 按 op 比较成立时给出诊断；message 中 {value} 为实际值。"),
+    DiagnosticMethod(name="uncounted_activities", title="未计分的活动记录",
+                     compile=compile_uncounted_activities,
+                     doc="列出未计入任何评分项的活动记录：本方案没有评分项统计的类型（如“团日活动”），"
+                     "或日期不在方案年度、备注也未写明该年度的记录；also 列出接受但不计分的类型。"),
 ]

@@ -48,6 +48,7 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     org_id: str | None = None
     person: str | None = None
     note: str | None = None
+    for_year: int | None = None  # the year an annual item is for (2019年度述职评议 held in 2020)
 
 
 class Evaluation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -19,11 +19,18 @@ class TimelineItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def describe(deadline: Deadline) -> str:
+    """“1月20日后，2月15日前（含当日）”; the years are written when the two differ."""
+    after, by = deadline.after, deadline.on_or_before
+    years = after is not None and by is not None and after.year != by.year
+
+    def day(date: datetime.date) -> str:
+        return (f"{date.year}年" if years else "") + f"{date.month}月{date.day}日"
+
     parts = []
-    if deadline.after is not None:
-        parts.append(f"{deadline.after.month}月{deadline.after.day}日后")
-    if deadline.on_or_before is not None:
-        parts.append(f"{deadline.on_or_before.month}月{deadline.on_or_before.day}日前（含当日）")
+    if after is not None:
+        parts.append(f"{day(after)}后")
+    if by is not None:
+        parts.append(f"{day(by)}前（含当日）")
     return "，".join(parts)
 
 

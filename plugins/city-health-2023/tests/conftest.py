@@ -37,11 +37,11 @@ def demo_evaluations() -> list[Evaluation]:
 
 
 def survey(org_id: str = "b1", *, attributes=None, **changes) -> Evaluation:
-    """A clean branch (24 members, 5 young committee members, someone dedicated to party
-    work, a brand project), with `changes` applied; a value of None removes the input."""
-    inputs = {"members": 24, "committee_size": 5, "committee_posts": [1, 0, 1, 2, 0],
-              "dedicated_party_worker": True, "committee_ages": [45, 38, 33, 41, 36],
-              "brand": "“仁心守护”"}
+    """A clean branch (24 members of whom 22 full, 5 young committee members, someone
+    dedicated to party work), with `changes` applied; a value of None removes the input."""
+    inputs = {"members": 24, "full_members": 22, "committee_size": 5,
+              "committee_posts": [1, 0, 1, 2, 0], "dedicated_party_worker": True,
+              "committee_ages": [45, 38, 33, 41, 36]}
     inputs.update(changes)
     org = {"name": f"{org_id}党支部", "type": "branch", "attributes": attributes or {}}
     return msgspec.convert({"org_id": org_id, "org": org,

@@ -17,11 +17,18 @@ def test_the_scheme_is_installed_and_passes_the_kernel_check(city_catalog):
 
 def test_each_problem_of_the_study_is_a_diagnostic_with_a_severity(city):
     severities = {d.id: d.severity for d in city.scheme.diagnostics}
-    assert severities == {"thin_committee": "高", "no_deputy": "中", "overloaded": "中",
-                          "ageing": "中", "no_brand": "低"}
+    assert severities == {"thin_committee": "高", "unsupported_team": "中", "overloaded": "中",
+                          "ageing": "中"}
     rules = city.scheme.extra["structure"]
     assert rules["ageing"]["average_at_least"] == 50 and rules["ageing"]["young_below"] == 40
-    assert rules["committee"]["members_at_least"] == 7
+    assert rules["committee"]["full_members_at_least"] == 7
+
+
+def test_every_diagnostic_is_a_tracked_flag(city):
+    """The README lists this plugin under tracked flags: the scheme names them."""
+    from dangjian.tracking import tracked_flags_of
+
+    assert tracked_flags_of(city.scheme) == [d.id for d in city.scheme.diagnostics]
 
 
 def test_the_golden_table_passes_and_covers_every_rule(city_catalog):

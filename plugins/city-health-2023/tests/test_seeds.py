@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import msgspec
+import pytest
+
 from dangjian.orgtree import OrgTree
 from dangjian.storage import RunSummary, tally
 from dangjian_city_health_2023.rollup import structure_rollup
+
+from .conftest import SEEDS
 
 
 def test_the_unit_rollup_reproduces_the_studys_counts(demo_orgs):
@@ -43,12 +48,29 @@ def test_the_survey_scores_every_branch_and_raises_every_finding(city, demo_orgs
     items = list(tally(city.score_many(enumerate(demo_evaluations, 1), registry), summary))
     assert (summary.read, summary.scored, summary.rejected) == (144, 144, 0)
     codes = Counter(f.code for r in items for f in r.findings)
-    assert set(codes) == {"thin_committee", "no_deputy", "overloaded", "ageing", "no_brand"}
-    brands = 144 - codes["no_brand"]
-    assert 50 <= brands < 60          # "50余个特色支部品牌"
+    assert set(codes) == {"thin_committee", "unsupported_team", "overloaded", "ageing"}
     assert set(summary.grades) == {"健全", "基本健全", "薄弱"}
     units = structure_rollup(demo_orgs, items)
     assert units["ct-oc"].evaluated == 144
     assert units["ct-oc"].findings == dict(codes)
-    assert sum(units[f"ct-u{i:02d}"].findings.get("no_brand", 0) for i in range(1, 13)) == \
-        codes["no_brand"]
+    assert sum(units[f"ct-u{i:02d}"].findings.get("ageing", 0) for i in range(1, 13)) == \
+        codes["ageing"]
+
+
+def test_flags_shows_the_findings_of_a_stored_run(tmp_path, monkeypatch):
+    """The README lists city-health-2023 under tracked flags: a stored run raises them and
+    `dangjian flags` lists them."""
+    shell = pytest.importorskip("dangjian_shell.cli")
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "city.db")
+    run = CliRunner().invoke(shell.app, ["score", "city-health-2023", str(SEEDS / "evaluations.jsonl"),
+                                         "--orgs", str(SEEDS / "orgs.jsonl"), "--db", db])
+    assert run.exit_code == 0, run.output
+    shown = CliRunner().invoke(shell.app, ["flags", "city-health-2023", "--db", db])
+    assert shown.exit_code == 0, shown.output
+    evaluations = [msgspec.json.decode(line) for line in
+                   (SEEDS / "evaluations.jsonl").read_bytes().splitlines() if line.strip()]
+    lacking = next(e for e in evaluations if e["inputs"].get("team_support") == "不够")
+    assert "班子队伍保障不够" in shown.output and lacking["org"]["name"] in shown.output

@@ -27,7 +27,8 @@ RULES = [
      "0", ("主题党日（主题含“喜迎二十大”，截至2022-10-15）全年开展0次，要求1次，全年未达到，"
            "得0分（满分2分）")),
     ("p05_meeting", "branch", lambda a: "二十大" in (a.note or "") and a.kind == "组织生活会", [],
-     "0", "组织生活会（主题含“二十大精神”）全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
+     "0", ("组织生活会（主题含“二十大精神”，2022-10-16起）全年开展0次，要求1次，全年未达到，"
+           "得0分（满分2分）")),
     ("p07_thinking", "organ_committee", lambda a: a.kind == "思想动态报告" and a.date.month == 6,
      [act("思想动态报告", "2022-07-08", note="上半年思想动态分析（补报）")],
      "1.5", "思想动态报告全年开展2次，要求2次（每半年至少1次），上半年未达到，得1.5分（满分3分）"),
@@ -202,3 +203,68 @@ def test_an_unknown_completion_level_or_org_type_is_rejected(hubei):
         hubei.score(evaluation(p07="基本完成"))
     with pytest.raises(EvaluationRejected, match="不在本方案的适用范围内"):
         hubei.score(evaluation("committee"))
+
+
+def test_the_reports_the_document_sets_are_the_schemes_deadlines(hubei):
+    """Point 2: the political-ecology report once a year; point 7: the thinking report every
+    half year — within the year and within each half, as the frequency rules count them."""
+    import datetime
+
+    from dangjian.timeline import check_timeline
+
+    deadlines = {d.id: d for d in hubei.scheme.deadlines}
+    assert {k: (d.after, d.on_or_before) for k, d in deadlines.items()} == {
+        "ecology": (datetime.date(2021, 12, 31), datetime.date(2022, 12, 31)),
+        "thinking_h1": (datetime.date(2021, 12, 31), datetime.date(2022, 6, 30)),
+        "thinking_h2": (datetime.date(2022, 6, 30), datetime.date(2022, 12, 31)),
+    }
+    items = check_timeline(hubei.scheme.deadlines, {
+        "ecology": datetime.date(2023, 1, 12), "thinking_h1": datetime.date(2022, 7, 5),
+        "thinking_h2": datetime.date(2022, 7, 5)})
+    assert [i.ok for i in items] == [False, False, True]
+    assert items[1].message == ("向上级党组织报告上半年党员干部思想动态（第7条，每半年1次）：2022-07-05提交，"
+                                "逾期5天（要求2021年12月31日后，2022年6月30日前（含当日））")
+
+
+def test_the_cli_lists_the_report_deadlines(tmp_path, monkeypatch):
+    shell = pytest.importorskip("dangjian_shell.cli")
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(shell.app, ["deadlines", "hubei-organs-2022"])
+    assert run.exit_code == 0, run.output
+    assert "政治生态情况报告" in run.output and "下半年党员干部思想动态" in run.output
+
+
+def test_show_and_the_activity_template_say_what_wording_each_item_looks_for(tmp_path, monkeypatch):
+    shell = pytest.importorskip("dangjian_shell.cli")
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "300")
+    shown = CliRunner().invoke(shell.app, ["show", "hubei-organs-2022"])
+    assert shown.exit_code == 0, shown.output
+    assert "备注含“喜迎二十大”（不计空格、标点和“党的”），截至2022-10-15" in shown.output
+    assert "备注含“二十大精神”（不计空格、标点和“党的”），2022-10-16起" in shown.output
+    made = CliRunner().invoke(shell.app, ["template", "hubei-organs-2022", "--activities",
+                                          "--format", "csv", "--out", "活动.csv"])
+    assert made.exit_code == 0, made.output
+    rows = (tmp_path / "活动.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "ex-001,主题党日,2022-10-15,,喜迎二十大" in rows
+    assert "ex-001,组织生活会,2022-10-16,,二十大精神" in rows
+
+
+def test_a_record_that_counts_for_nothing_is_named_not_ignored(hubei):
+    records = [a for a in branch_year() if a.note != "2021年度组织生活会"]
+    assert line(hubei.score(evaluation(activities=records)), "p03_theme").points == 6
+    assert hubei.score(evaluation(activities=records)).findings == []
+    result = hubei.score(evaluation(activities=[*records, act("团日活动", "2022-05-04"),
+                                                act("组织生活会", "2022-10-14",
+                                                    note="学习贯彻党的二十大精神")]))
+    assert result.total == Decimal("100.00")
+    [finding] = result.findings
+    assert (finding.code, finding.severity) == ("uncounted_activities", "低")
+    assert finding.message == (
+        "2条活动记录未计入任何评分项：类型“团日活动”不是本方案计分的活动类型（2022-05-04）；"
+        "组织生活会2022-10-14（备注“学习贯彻党的二十大精神”）不符合任何评分项的主题或日期"
+        "（本方案只计：活动记录“组织生活会”，备注含“二十大精神”（不计空格、标点和“党的”），2022-10-16起）")

@@ -45,12 +45,15 @@ def common_year() -> list[Activity]:
 
 
 def branch_year() -> list[Activity]:
-    """A branch's full year: monthly theme days and 支委会, quarterly 党员大会 and 党课 (the
-    June one by the secretary 李明), appraisal, the secretary's lecture plan."""
+    """A branch's full year: monthly theme days, 支委会 and 党小组会, quarterly 党员大会 and 党课
+    (the June one by the secretary 李明), the organization-life meeting, appraisal, the
+    secretary's lecture plan."""
     records = common_year()
     for month in range(1, 13):
         records.append(act("主题党日", f"2020-{month:02d}-16"))
         records.append(act("支委会", f"2020-{month:02d}-05"))
+        records.append(act("党小组会", f"2020-{month:02d}-09"))
+    records.append(act("组织生活会", "2020-12-18", note="2020年度组织生活会"))
     for month in (2, 5, 8, 11):
         records.append(act("党员大会", f"2020-{month:02d}-25"))
     for month in (3, 6, 9, 12):
@@ -63,9 +66,8 @@ def committee_year() -> list[Activity]:
     return [*common_year(), act("党课", "2020-04-18", "甲书记"), act("党课", "2020-06-18", "乙委员")]
 
 
-BRANCH = {"secretary": "李明", "lecturers": ["李明"], "term_start": "2019-09-01"}
-COMMITTEE = {"secretary": "甲书记", "lecturers": ["甲书记", "乙委员"], "term_start": "2019-05-10",
-             "term_years": 5}
+BRANCH = {"secretary": "李明", "lecturers": ["李明"]}
+COMMITTEE = {"secretary": "甲书记", "lecturers": ["甲书记", "乙委员"]}
 
 
 def evaluation(org_type: str = "branch", *, activities=None, attributes=None,

@@ -1,12 +1,14 @@
 """Each countable rule of the 2020 work points, met and missed, with the explanation naming
-the missed month, quarter, half-year, person or report; the term deadline; evidence; scope."""
+the missed month, quarter, half-year, person or report; annual items counted for the year they
+are for; 三会一课 in full; no term check (the document has none); evidence; scope."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
-from dangjian import EvaluationRejected
+from dangjian import Activity, EvaluationRejected
 
 from .conftest import act, branch_year, committee_year, evaluation, line
 
@@ -23,7 +25,7 @@ RULES = [
     ("p03_talks", "committee", lambda a: a.kind == "谈心谈话", [],
      "0", "谈心谈话全年开展0次，要求1次，全年未达到，得0分（满分1分）"),
     ("p03_appraisal", "branch", lambda a: a.kind == "民主评议党员", [],
-     "0", "民主评议党员全年开展0次，要求1次，全年未达到，得0分（满分1分）"),
+     "0", "民主评议党员（按所属年度计）全年开展0次，要求1次，全年未达到，得0分（满分1分）"),
     ("p03_leaders", "committee", lambda a: a.kind == "党课" and a.person == "乙委员", [],
      "0.5", "党课：应每年至少1次的2人中1人达到，未达到：乙委员，得0.5分（满分1分）"),
     ("p06_training", "committee", lambda a: a.kind == "专题培训班", [act("专题培训班", "2019-12-20")],
@@ -31,12 +33,12 @@ RULES = [
     ("p06_test", "branch", lambda a: a.kind == "理论知识测试" and a.date.month == 6, [],
      "1", "理论知识测试全年开展1次，要求2次（每半年至少1次），上半年未达到，得1分（满分2分）"),
     ("p08_report", "committee", lambda a: a.kind == "意识形态工作报告",
-     [act("意识形态工作报告", "2021-01-08", note="2020年度意识形态工作报告")],
-     "0", "意识形态工作报告全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
+     [act("意识形态工作报告", "2021-01-08")],
+     "0", "意识形态工作报告（按所属年度计）全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
     ("p09_stars", "branch", lambda a: a.kind == "星级评定", [],
-     "0", "星级评定全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
+     "0", "星级评定（按所属年度计）全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
     ("p09_review", "committee", lambda a: a.kind == "述职评议", [],
-     "0", "述职评议全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
+     "0", "述职评议（按所属年度计）全年开展0次，要求1次，全年未达到，得0分（满分2分）"),
     ("p12_plans", "branch", lambda a: a.kind == "党课教案", [act("党课教案", "2020-05-28", "王芳")],
      "0", "党课教案：应每年至少1次的1人中0人达到，未达到：李明，得0分（满分2分）"),
     ("p17_screening", "committee", lambda a: a.kind == "廉政风险点排查", [],
@@ -75,7 +77,7 @@ def test_the_branch_rules_do_not_bind_a_committee(jilin):
 
 
 def test_a_branch_with_no_secretary_named_cannot_show_its_lecture_plan(jilin):
-    attributes = {"lecturers": ["李明"], "term_start": "2019-09-01"}
+    attributes = {"lecturers": ["李明"]}
     item = line(jilin.score(evaluation(attributes=attributes)), "p12_plans")
     assert item.points == 0
     assert item.text == "支部书记讲党课教案优选：未提供应开展党课教案的人员名单（党支部书记），得0分（满分2分）"
@@ -83,51 +85,73 @@ def test_a_branch_with_no_secretary_named_cannot_show_its_lecture_plan(jilin):
     assert line(named, "p12_plans").points == 2
 
 
-def test_a_branch_term_of_three_years_expired_without_election_scores_zero(jilin):
+def test_point_9_says_nothing_about_terms_so_no_election_is_checked(jilin):
+    """Point 9 names the star rating, the secretaries' review and the quality project; the whole
+    document is silent on 换届 and 任期, so an expired term costs nothing."""
+    ids = {node.id for node in jilin.scheme.criteria[2].children[0].children}
+    assert ids == {"p09_stars", "p09_review", "p09_other"}
     expired = dict(evaluation().org.attributes, term_start="2017-06-20")
-    item = line(jilin.score(evaluation(attributes=expired)), "p09_term")
+    result = jilin.score(evaluation(attributes=expired))
+    assert result.total == Decimal("100.00")
+    assert not any("换届" in item.text for item in result.lines)
+    assert "文件没有写换届和任期" in jilin.scheme.description
+
+
+def test_the_2019_review_held_in_january_2020_does_not_count_for_2020(jilin):
+    records = [a for a in branch_year() if a.kind != "述职评议"]
+    records.append(act("述职评议", "2020-01-15", note="2019年度书记抓基层党建述职评议考核"))
+    item = line(jilin.score(evaluation(activities=records)), "p09_review")
     assert item.points == 0
-    assert item.text == ("任期届满按期换届：本届委员会选举日期2017-06-20起36个月内（2020-06-20前），"
-                         "截至2020-12-31尚未换届，逾期194天，得0分（满分2分）")
+    assert item.text == ("述职评议（按所属年度计）全年开展0次，要求1次，全年未达到，"
+                         "得0分（满分2分）")
 
 
-def test_an_election_held_late_is_late_and_one_held_in_time_is_not(jilin):
-    base = {"lecturers": ["李明"], "secretary": "李明"}
-    late = jilin.score(evaluation(attributes=base, term_start="2017-04-10",
-                                  reelected_on="2020-07-02"))
-    assert line(late, "p09_term").text.endswith("已于2020-07-02换届，逾期83天，得0分（满分2分）")
-    on_time = jilin.score(evaluation(attributes=base, term_start="2017-04-10",
-                                     reelected_on="2020-04-08"))
-    assert line(on_time, "p09_term").points == 2
+def test_the_2020_review_held_in_january_2021_counts_for_2020(jilin):
+    records = [a for a in branch_year() if a.kind != "述职评议"]
+    records.append(act("述职评议", "2021-01-14", note="2020年度书记抓基层党建述职评议考核"))
+    result = jilin.score(evaluation(activities=records))
+    assert line(result, "p09_review").points == 2 and result.total == Decimal("100.00")
+    stated = [*records[:-1], Activity(kind="述职评议", date=datetime.date(2021, 1, 14),
+                                      for_year=2020)]
+    assert line(jilin.score(evaluation(activities=stated)), "p09_review").points == 2
 
 
-def test_a_committee_term_is_five_years_and_an_attribute_overrides_it(jilin):
-    # 机关党的基层委员会每届5年：2016-03-01 elected, due 2021-03-01, not yet due at 2020-12-31,
-    # with or without term_years = 5 written on the org.
-    five = dict(evaluation("committee").org.attributes, term_start="2016-03-01")
-    assert line(jilin.score(evaluation("committee", attributes=five)), "p09_term").points == 2
-    del five["term_years"]
-    item = line(jilin.score(evaluation("committee", attributes=five)), "p09_term")
-    assert item.points == 2 and "60个月内（2021-03-01前）" in item.text
-    # a committee whose own record says 3 years: due 2019-03-01, 671 days late at 2020-12-31
-    item = line(jilin.score(evaluation("committee", attributes=dict(five, term_years=3))),
-                "p09_term")
-    assert item.points == 0 and "36个月内（2019-03-01前）" in item.text and "逾期671天" in item.text
+def test_the_2020_ideology_report_sent_in_january_2021_counts_for_2020(jilin):
+    records = [a for a in branch_year() if a.kind != "意识形态工作报告"]
+    sent = act("意识形态工作报告", "2021-01-08", note="2020年度意识形态工作报告")
+    assert line(jilin.score(evaluation(activities=[*records, sent])), "p08_report").points == 2
+    last_years = act("意识形态工作报告", "2020-01-08", note="2019年度意识形态工作报告")
+    assert line(jilin.score(evaluation(activities=[*records, last_years])), "p08_report").points == 0
 
 
-def test_a_branch_term_is_three_years_unless_its_record_says_otherwise(jilin):
-    base = {"lecturers": ["李明"], "secretary": "李明", "term_start": "2017-06-20"}
-    item = line(jilin.score(evaluation(attributes=base)), "p09_term")
-    assert item.points == 0 and "36个月内（2020-06-20前）" in item.text
-    item = line(jilin.score(evaluation(attributes=dict(base, term_years=5))), "p09_term")
-    assert item.points == 2 and "60个月内（2022-06-20前）" in item.text
+def test_party_group_meetings_are_checked_monthly_where_the_branch_has_groups(jilin):
+    records = [a for a in branch_year() if not (a.kind == "党小组会" and a.date.month == 3)]
+    item = line(jilin.score(evaluation(activities=records)), "p03_group")
+    assert item.points == Decimal("1.1")
+    assert item.text == ("党小组会全年开展11次，要求12次（每月至少1次），3月未达到，"
+                         "得1.1分（满分1.2分）")
+    no_groups = [a for a in branch_year() if a.kind != "党小组会"]
+    item = line(jilin.score(evaluation(activities=no_groups, party_groups=0)), "p03_group")
+    assert item.points == Decimal("1.2")
+    assert item.text == "“三会一课”：党小组会每月1次：党小组个数为0，本组织不涉及，得1.2分"
 
 
-def test_a_missing_election_date_scores_zero_and_says_so(jilin):
-    item = line(jilin.score(evaluation(attributes={"lecturers": ["李明"], "secretary": "李明"})),
-                "p09_term")
+def test_the_organization_life_meeting_is_checked_for_its_year(jilin):
+    records = [a for a in branch_year() if a.kind != "组织生活会"]
+    result = jilin.score(evaluation(activities=records))
+    assert line(result, "p03_life").points == 0 and result.total == Decimal("99.20")
+    held = act("组织生活会", "2021-01-22", note="2020年度组织生活会")
+    assert line(jilin.score(evaluation(activities=[*records, held])), "p03_life").points == \
+        Decimal("0.8")
+
+
+def test_a_lecturer_listed_twice_is_one_person(jilin):
+    attributes = {"secretary": "李明", "lecturers": ["李明", "李明"]}
+    records = [a for a in branch_year() if a.person != "李明" or a.kind != "党课"]
+    item = line(jilin.score(evaluation(attributes=attributes, activities=records)), "p03_leaders")
     assert item.points == 0
-    assert item.text == "任期届满按期换届：缺少本届委员会选举日期，无法核对，得0分（满分2分）"
+    assert item.text == ("党课：应每年至少1次的1人中0人达到（名单中李明出现2次，同一人只计1人），"
+                         "未达到：李明，得0分（满分1分）")
 
 
 def test_a_task_marked_done_without_evidence_scores_zero_naming_the_evidence(jilin):
@@ -160,3 +184,21 @@ def test_an_unknown_completion_level_or_org_type_is_rejected(jilin):
         jilin.score(evaluation(p07="基本完成"))
     with pytest.raises(EvaluationRejected, match="不在本方案的适用范围内"):
         jilin.score(evaluation("general_branch"))
+
+
+def test_an_activities_file_may_give_the_year_each_record_is_for(jilin, tmp_path):
+    """`--activities` files take an optional 所属年度 (for_year) column: the 2020年度 review
+    held in January 2021 counts for 2020, the 2019年度 one held in January 2020 does not."""
+    activities = pytest.importorskip("dangjian_shell.activities")
+    path = tmp_path / "活动记录.csv"
+    path.write_text("组织编号,活动类型,日期,人员,备注,所属年度\n"
+                    "j1,述职评议,2020-01-15,,,2019\n"
+                    "j2,述职评议,2021-01-14,,,2020年度\n"
+                    "j3,述职评议,2021-01-14,,,明年\n", encoding="utf-8-sig")
+    index = activities.read_activities(path)
+    assert [a.for_year for a in index.by_org["j1"] + index.by_org["j2"]] == [2019, 2020]
+    assert "所属年度“明年”应为四位年份" in index.errors["j3"][0]
+    for org_id, points in (("j1", 0), ("j2", 2)):
+        records = [a for a in committee_year() if a.kind != "述职评议"] + index.by_org[org_id]
+        assert line(jilin.score(evaluation("committee", activities=records)),
+                    "p09_review").points == points

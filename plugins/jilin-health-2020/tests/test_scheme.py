@@ -14,9 +14,9 @@ from dangjian.numbers import fmt
 from .conftest import SCHEME_ID, weight_comments
 
 SECTIONS = {
-    "一、突出政治引领，扎实推进省直卫生健康系统党的建设": (1, 5, 31),
+    "一、突出政治引领，扎实推进省直卫生健康系统党的建设": (1, 5, 33),
     "二、真学真信真用，学懂弄通习近平新时代中国特色社会主义思想": (6, 8, 15),
-    "三、突出基层导向，提升基层党组织战斗堡垒作用": (9, 12, 22),
+    "三、突出基层导向，提升基层党组织战斗堡垒作用": (9, 12, 20),
     "四、强化作风建设，营造风清气正政治环境": (13, 17, 20),
     "五、突出党建引领，推动党建与中心工作深度融合": (18, 20, 12),
 }
@@ -81,7 +81,8 @@ def test_every_task_is_scored_by_completion_with_named_evidence(jilin):
 
 def test_countable_items_use_the_kinds_the_documents_name(jilin):
     kinds = {n.params["kind"] for n in _leaves(jilin.scheme.criteria) if n.method == "frequency"}
-    assert kinds == {"主题党日", "支委会", "党员大会", "党课", "谈心谈话", "民主评议党员", "专题培训班",
+    assert kinds == {"主题党日", "支委会", "党小组会", "党员大会", "党课", "组织生活会", "谈心谈话",
+                     "民主评议党员", "专题培训班",
                      "理论知识测试", "意识形态工作报告", "星级评定", "述职评议", "党课教案",
                      "廉政风险点排查", "走访慰问"}
 

@@ -49,8 +49,13 @@ def test_the_demo_holds_the_gaps_the_assessment_meets(demo):
     text = {org_id: "\n".join(line.text for line in r.lines) for org_id, r in results.items()}
     assert "8月未达到" in text["jl-b03"]                       # a missed August theme day
     assert "未达到：郑立国" in text["jl-b07"]                   # a secretary with no lecture
-    assert "意识形态工作报告全年开展0次" in text["jl-u2"]        # a report sent in January 2021
-    assert "尚未换届，逾期194天" in text["jl-b09"]              # an expired term
+    # only last year's report, sent in January 2020: it is for 2019, not 2020
+    assert "意识形态工作报告（按所属年度计）全年开展0次" in text["jl-u2"]
+    assert "组织生活会（按所属年度计）全年开展0次" in text["jl-b09"]   # no 2020年度 meeting
+    assert "3月未达到" in text["jl-b01"]                       # a missed 党小组会
+    # the 2020年度 reviews held in January 2021 count for 2020 everywhere
+    assert all("述职评议（按所属年度计）全年开展1次" in t for t in text.values())
+    assert not any("换届" in t for t in text.values())         # the document has no term rule
 
 
 def test_organizations_without_gaps_keep_every_point(demo):

@@ -59,10 +59,16 @@ def test_exactly_half_is_not_lagging(tibet):
 
 
 def test_a_committee_unable_to_do_its_job_is_weak_whatever_the_areas(tibet):
+    """The commission's report only says it reorganized 7 后进 branches and turned round 软弱涣散
+    ones; it names no criterion. “班子履职能力差、凝聚力弱” is borrowed from another story on the
+    same page, about the village 两委 of 卡琼村 — the plugin's choice, and it says so."""
     result = tibet.score(branch(committee_weak=True))
     assert codes(result) == ["weak_committee"]
     assert (result.points_grade, result.grade) == ("已达标", "后进")
-    assert result.findings[0].message.endswith("认定为软弱涣散党支部")
+    assert result.findings[0].message == "支部班子履职能力差、凝聚力弱，按本方案认定为软弱涣散党支部"
+    description = tibet.scheme.description
+    assert "没有写认定标准" in description and "卡琼村（村党组织，不是卫生健康委的支部）" in description
+    assert "两篇报道都没有，均为本方案的选择" in description
     standardized = result.eligibility[0]
     assert not standardized.eligible and "认定为软弱涣散（后进）党支部" in standardized.reasons
     assert [c.id for c in result.consequences] == ["reorganize"]

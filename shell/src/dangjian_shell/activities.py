@@ -1,7 +1,8 @@
 """Activity records (主题党日, 党课 …) from a separate file, merged into evaluations by org_id.
 
 CSV and XLSX evaluation rows cannot hold a list of dated records, so `score --activities FILE`
-reads them from a CSV, XLSX or JSONL file with the columns org_id, kind, date, person, note.
+reads them from a CSV, XLSX or JSONL file with the columns org_id, kind, date, person, note and
+optionally for_year (所属年度: the year an annual item such as a 述职评议 is for).
 A bad record rejects its organization's evaluation (naming the file and row), so an activity
 never silently fails to count.
 """
@@ -26,6 +27,7 @@ COLUMNS = {
     "date": ("date", "日期", "活动日期"),
     "person": ("person", "人员", "参加人员"),
     "note": ("note", "备注"),
+    "for_year": ("for_year", "所属年度", "年度"),
 }
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -43,6 +45,16 @@ def parse_date(value: Any) -> datetime.date:
         return datetime.date(*(int(g) for g in match.groups()))
     except ValueError:
         raise ValueError(f"日期“{value}”不存在") from None
+
+
+def _year(value: Any) -> int | None:
+    """所属年度 as 2019, “2019” or “2019年度”; blank is none."""
+    if value in (None, ""):
+        return None
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:年度|年)?\s*", str(value).removesuffix(".0"))
+    if not match:
+        raise ValueError(f"所属年度“{value}”应为四位年份，如 2019")
+    return int(match.group(1))
 
 
 @dataclass
@@ -100,7 +112,8 @@ class ActivityIndex:
         text = {k: (str(values[k]).strip() if values.get(k) not in (None, "") else None)
                 for k in ("person", "note")}
         return Activity(kind=str(kind).strip(), date=parse_date(values["date"]),
-                        org_id=str(values["org_id"]).strip(), **text)
+                        org_id=str(values["org_id"]).strip(),
+                        for_year=_year(values.get("for_year")), **text)
 
 
 def read_activities(path: Path) -> ActivityIndex:

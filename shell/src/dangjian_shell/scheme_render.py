@@ -53,6 +53,12 @@ def _criterion_label(node) -> str:
         bits.append(f"方法 {node.method}")
     if node.input:
         bits.append(f"输入 {node.input}")
+    if node.method:
+        from dangjian.methods.activity import wording
+
+        looks_for = wording(node.params)
+        if looks_for:
+            bits.append(looks_for)
     if not node.method and not node.children:
         bits.append("内容项，不计分")
     suffix = f"（{'，'.join(bits)}）" if bits else ""

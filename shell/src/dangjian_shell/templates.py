@@ -218,9 +218,19 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
 
 
 def activity_rows(scheme) -> list[list[Any]]:
+    """One example record per activity kind, and one per themed rule showing the wording its
+    note must contain (备注 “喜迎二十大” …) and a date it accepts."""
+    from dangjian.methods.activity import counted_kinds, example_record
+
     year = _year(scheme)
     kinds = activity_kinds(scheme) or ["主题党日"]
-    return [[EXAMPLE_ORG_ID, kind, f"{year}-03-15", "", ""] for kind in kinds]
+    rows = [[EXAMPLE_ORG_ID, kind, f"{year}-03-15", "", ""] for kind in kinds]
+    for nodes in counted_kinds(scheme.criteria).values():
+        for node in nodes:
+            record = example_record(node.params, year) if node.method == "frequency" else None
+            if record and record[2] and [EXAMPLE_ORG_ID, *record[:2], "", record[2]] not in rows:
+                rows.append([EXAMPLE_ORG_ID, record[0], record[1], "", record[2]])
+    return rows
 
 
 def write_activities(path: Path | None, fmt: str, scheme) -> str:

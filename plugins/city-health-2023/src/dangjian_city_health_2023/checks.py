@@ -40,11 +40,11 @@ def compile_structure_check(spec):
 
 DIAGNOSTICS = [
     DiagnosticMethod(name="branch_structure", title="支部班子结构", compile=compile_structure_diagnostic,
-                     doc="params.rule = committee / deputy / posts / ageing；阈值在方案的 "
+                     doc="params.rule = committee / support / posts / ageing；阈值在方案的 "
                      "[extra.structure.<rule>] 中。"),
 ]
 METHODS = [
     Method(name="structure_check", title="支部班子结构检查", compile=compile_structure_check,
            doc="规则不触发得满分，触发得0分并写明原因；规则与 branch_structure 诊断相同。",
-           params={"rule": "committee / deputy / posts / ageing"}),
+           params={"rule": "committee / support / posts / ageing"}),
 ]

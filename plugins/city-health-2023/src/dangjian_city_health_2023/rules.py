@@ -36,29 +36,48 @@ def _per_member(ctx, name: str, title: str) -> list[Decimal]:
     return [Decimal(str(x)) for x in items]
 
 
+def _full_members(ctx, members: int) -> int:
+    """正式党员 (full members, not 预备党员): the 支部工作条例 counts them for the committee line."""
+    full = value(ctx, "full_members")
+    if full is None:
+        raise EvaluationRejected("缺少正式党员人数（full_members）", field="inputs.full_members")
+    if int(full) > members:
+        raise EvaluationRejected(f"正式党员人数{int(full)}多于党员人数{members}",
+                                 field="inputs.full_members")
+    return int(full)
+
+
 def _committee(p: dict) -> Rule:
-    at_least, needed = p["members_at_least"], p["committee_at_least"]
+    """《中国共产党支部工作条例（试行）》: a branch of 7 or more 正式党员 sets up a branch
+    committee (generally 3 to 5 members). This rule is the 条例's, not the study's."""
+    at_least, needed = p["full_members_at_least"], p["committee_at_least"]
 
     def rule(ctx) -> str | None:
-        members = _members(ctx)
+        full = _full_members(ctx, _members(ctx))
         size = int(value(ctx, "committee_size") or 0)
-        if members < at_least or size >= needed:
+        if full < at_least or size >= needed:
             return None
-        have = "仅有书记1人，没有支部委员" if size <= 1 else f"支委会仅{size}人"
-        return (f"党员{members}人，按《中国共产党支部工作条例（试行）》应设支部委员会"
-                f"（委员{needed}至5人），现{have}，班子队伍保障不够")
+        have = "仅有书记1人" if size <= 1 else f"支委会仅{size}人"
+        return (f"正式党员{full}人（{at_least}人以上），按《中国共产党支部工作条例（试行）》应设立"
+                f"支部委员会（委员一般{needed}至5人），现{have}")
 
     return rule
 
 
-def _deputy(p: dict) -> Rule:
-    at_least = p["members_at_least"]
+def _support(p: dict) -> Rule:
+    """The study: “一些医院党支部有副书记和支部委员，但班子队伍保障不够” — a branch that HAS a
+    deputy secretary and committee members, and whose team is recorded as not supported."""
+    needed = p["committee_at_least"]
 
     def rule(ctx) -> str | None:
-        members = _members(ctx)
-        if members < at_least or value(ctx, "deputy_secretary"):
+        size = int(value(ctx, "committee_size") or 0)
+        if not value(ctx, "deputy_secretary") or size < needed:
             return None
-        return f"党员{members}人（{at_least}人以上），支部未配备副书记，班子队伍保障不够"
+        if value(ctx, "team_support") != "不够":
+            return None
+        note = value(ctx, "team_support_note")
+        detail = f"（{note}）" if note else ""
+        return f"支部有副书记和支部委员（支委会{size}人），但班子队伍保障不够{detail}"
 
     return rule
 
@@ -97,8 +116,8 @@ def _ageing(p: dict) -> Rule:
 
 
 RULES: dict[str, tuple[Callable[[dict], Rule], tuple[str, ...]]] = {
-    "committee": (_committee, ("members_at_least", "committee_at_least")),
-    "deputy": (_deputy, ("members_at_least",)),
+    "committee": (_committee, ("full_members_at_least", "committee_at_least")),
+    "support": (_support, ("committee_at_least",)),
     "posts": (_posts, ("posts_at_least", "share")),
     "ageing": (_ageing, ("average_at_least", "young_below")),
 }

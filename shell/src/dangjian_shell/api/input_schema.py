@@ -118,6 +118,7 @@ def evaluation_schema(scheme: Scheme, org_types: dict[str, str]) -> dict[str, An
                         "org_id": {**nullable_text, "title": "组织编号"},
                         "person": {**nullable_text, "title": "人员"},
                         "note": {**nullable_text, "title": "备注"},
+                        "for_year": {"type": ["integer", "null"], "title": "所属年度"},
                     },
                 },
             },
