@@ -100,7 +100,7 @@ def test_lint_report_refuses_word_documents(cli, tmp_path):
 def test_deadlines_lists_the_timeline(cli):
     result = cli("deadlines", SECRETARIES)
     assert result.exit_code == 0
-    assert "上报述职述责述廉报告" in result.stdout and "1月20日后，2月15日前（含当日）" in result.stdout
+    assert "上报述职述责述廉报告" in result.stdout and "2020年1月20日后，2020年2月15日前（含当日）" in result.stdout
 
 
 def test_deadlines_checks_dates_given_by_id_or_title(cli):
@@ -114,6 +114,18 @@ def test_deadlines_checks_dates_given_by_id_or_title(cli):
     ok = cli("deadlines", SECRETARIES, "report=2020-01-09", "plan=2020-01-14",
              "meeting=2020-02-15")
     assert ok.exit_code == 0 and "0 项未按要求完成" in ok.stdout
+
+
+def test_last_years_report_is_not_on_time_for_this_years_deadline(cli):
+    result = cli("deadlines", "jilin-health-2019", "report=2019-01-09", "plan=2020-01-14",
+                 "--json")
+    assert result.exit_code == 1
+    items = {i["id"]: i for i in json.loads(result.stdout)[0]["items"]}
+    assert (items["report"]["ok"], items["report"]["status"]) == (False, "不在本期")
+    assert "早于本期（自2020年1月8日起）" in items["report"]["message"]
+    assert (items["plan"]["ok"], items["plan"]["status"]) == (True, "按时")
+    shown = cli("deadlines", "jilin-health-2019", "report=2019-01-09").stdout
+    assert "✗ 上报个人述职述责述廉报告：2019-01-09早于本期" in shown
 
 
 def test_deadlines_from_a_file_per_organization(cli, data):
