@@ -40,6 +40,18 @@ def esc(text: object) -> str:
     return escape(str(text))
 
 
+def local_time(stamp: str | None) -> str:
+    """A stored timestamp (ISO 8601, UTC) in the user's local time: 2020-01-08 14:30."""
+    import datetime
+
+    if not stamp:
+        return ""
+    moment = datetime.datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def note(message: str) -> None:
     err().print(message)
 
