@@ -35,6 +35,9 @@ def test_help_has_no_backslashes_and_explains_every_option(cli, path):
     assert result.exit_code == 0, result.output
     assert "\\" not in result.stdout
     assert "Show this message" not in result.stdout
+    for english in ("Usage:", "Options:", "Arguments:", "[required]", "default:", "env var:"):
+        assert english not in result.stdout, english
+    assert result.stdout.startswith("用法：")
     for param in command.params:
         if param.name == "help":
             continue
@@ -44,6 +47,7 @@ def test_help_has_no_backslashes_and_explains_every_option(cli, path):
 
 def test_serve_help_names_host_port_workers_and_db_in_chinese(cli):
     text = cli("serve", "--help").stdout
+    assert "[默认：127.0.0.1]" in text and "[默认：8000]" in text
     assert "监听的地址" in text and "监听的端口" in text and "工作进程数" in text
     assert "评分数据库（SQLite）文件" in text
 

@@ -121,3 +121,19 @@ def runnable(text: str) -> str:
             line = _COMMAND.sub(prefix, line)
         lines.append(line)
     return "\n".join(lines)
+
+
+_HELP_WORDS = [(re.compile(r"(?m)^Usage: "), "用法："),
+               (re.compile(r"(?m)^(\s*)Arguments:$"), r"\1参数："),
+               (re.compile(r"(?m)^(\s*)Options:$"), r"\1选项："),
+               (re.compile(r"(?m)^(\s*)Commands:$"), r"\1命令："),
+               (re.compile(r"\[required\]"), "[必填]"),
+               (re.compile(r"(?<=; )default: ?|(?<=\[)default: ?"), "默认："),
+               (re.compile(r"(?<=\[)env var: ?"), "环境变量：")]
+
+
+def help_text(text: str) -> str:
+    """Click's help in Chinese (headings, [required], [default: …]) with runnable commands."""
+    for pattern, chinese in _HELP_WORDS:
+        text = pattern.sub(chinese, text)
+    return runnable(text)

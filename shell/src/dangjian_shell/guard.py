@@ -33,14 +33,14 @@ def _chinese_help(option):
 
 
 def _runnable(text: str) -> str:
-    from .console import runnable
+    from .console import help_text
 
-    return runnable(text)
+    return help_text(text)
 
 
 class LocalCommand(TyperCommand):
-    """A command whose --help option speaks Chinese like the rest of its help, and whose
-    examples are written the way `dangjian` runs on this machine (`uv run dangjian …`)."""
+    """A command whose help speaks Chinese throughout, and whose examples are written the way
+    `dangjian` runs on this machine (`uv run dangjian …`)."""
 
     def get_help_option(self, ctx):
         return _chinese_help(super().get_help_option(ctx))
