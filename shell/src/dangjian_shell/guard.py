@@ -32,7 +32,7 @@ def _chinese_help(option):
     return option
 
 
-def _runnable(text: str) -> str:
+def _help_text(text: str) -> str:
     from .console import help_text
 
     return help_text(text)
@@ -46,7 +46,7 @@ class LocalCommand(TyperCommand):
         return _chinese_help(super().get_help_option(ctx))
 
     def get_help(self, ctx) -> str:
-        return _runnable(super().get_help(ctx))
+        return _help_text(super().get_help(ctx))
 
 
 class GuardedGroup(TyperGroup):
@@ -57,7 +57,7 @@ class GuardedGroup(TyperGroup):
         return _chinese_help(super().get_help_option(ctx))
 
     def get_help(self, ctx) -> str:
-        return _runnable(super().get_help(ctx))
+        return _help_text(super().get_help(ctx))
 
     def invoke(self, ctx: typer.Context) -> Any:
         from dangjian.errors import DangjianError
