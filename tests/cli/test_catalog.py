@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .conftest import SECRETARIES
 
@@ -55,7 +56,7 @@ def test_show_draws_weights_bands_vetoes_and_tools(cli):
     result = cli("show", SECRETARIES)
     assert result.exit_code == 0
     text = result.stdout
-    for expected in ("述评现场评议：权重 70%，满分100，方法 rating，输入 onsite",
+    for expected in ("述评现场评议：权重 70%，满分100，方法：评议测评（数字或等次票），输入：现场评议测评",
                      "上级党组织评议：权重 30%",
                      "“较好”：80分及以上、低于90分",
                      "“好”：90分及以上",
@@ -63,7 +64,7 @@ def test_show_draws_weights_bands_vetoes_and_tools(cli):
                      "党风廉政建设出现问题：当党风廉政建设出现问题（任一为是）时，不得评为先进集体",
                      "约谈：当等次为“一般”、“差”时",
                      "随机抽取不少于 1/3（向上取整）现场述职",
-                     "上报本单位工作方案：1月14日前（含当日）",
+                     "上报本单位工作方案：2020年1月14日前（含当日）",
                      "党支部（上级为党委） → 所在的上级组织",
                      "c4.4 落实“三会一课”、主题党日等基本组织生活制度情况（内容项，不计分）"):
         assert expected in text, expected
@@ -114,3 +115,20 @@ def test_serve_help_names_its_options(cli):
     for option in ("--host", "--port", "--workers", "--db"):
         assert option in result.stdout
     assert "127.0.0.1" in result.stdout and "8000" in result.stdout
+
+
+def test_show_speaks_the_clerks_language_not_ids(cli):
+    text = cli("show", "jilin-health-2019").stdout
+    assert "{nearest}" not in text and "{parent}" not in text
+    assert "党总支、党支部（上级中有党委） → 最近的上级党委" in text
+    assert "党支部（上级为党总支） → 所在的上级组织" in text
+    assert "权重 70%，满分100，方法：评议测评（数字或等次票），输入：现场评议测评" in text
+    assert "权重 30%，满分100，方法：直接评分，输入：上级党组织评议得分" in text
+    assert "方法 rating" not in text and "方法 number" not in text
+    city = cli("show", "city-health-2023").stdout
+    assert "方法：支部班子结构检查，输入：支委会委员人数（含书记）" in city
+    assert "党员人数（members）：整数，必填，不小于1" in city
+    for scheme in ("jilin-health-2020", "hubei-organs-2022", "tibet-health-2019"):
+        shown = cli("show", scheme).stdout
+        assert not re.search(r"方法[ ：](completion|frequency|rating|number|ratio|boolean|"
+                             r"checklist|per_occurrence|deadline|ballots)\b", shown), scheme

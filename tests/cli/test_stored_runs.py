@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -58,7 +59,7 @@ def test_runs_lists_counts_and_grades(scored, data):
     scored("score", SECRETARIES, data / "evaluations.jsonl", "--db", "runs.db", "-q",
            "--note", "第二次")
     text = scored("runs", "--db", "runs.db").stdout
-    assert "cli-secretaries-2019" in text and "好1、一般1、较好1" in text
+    assert "cli-secretaries-2019" in text and re.search(r"好 1\s.*较好 1\s.*一般 1", text, re.DOTALL)
     rows = json.loads(scored("runs", "--db", "runs.db", "--json").stdout)
     assert [r["id"] for r in rows] == [2, 1]
     assert (rows[0]["read"], rows[0]["scored"], rows[0]["rejected"]) == (8, 3, 5)

@@ -18,7 +18,7 @@ HEADERS = ["组织编号", "组织名称", "组织类型", "上级组织编号",
 def test_csv_template_has_chinese_headers_and_a_valid_example(cli):
     rows = list(csv.reader(io.StringIO(cli("template", SECRETARIES, "-f", "csv", "-o", "-").stdout)))
     assert rows[0] == HEADERS
-    assert rows[1] == ["ex-001", "示例党支部", "党支部", "", "95;好;88", "85", "否"]
+    assert rows[1] == ["示例", "示例党支部（示例行，评分时跳过）", "党支部", "", "95;好;88", "85", "否"]
 
 
 def test_jsonl_template_is_one_evaluation_with_activity_examples(cli):
@@ -53,13 +53,42 @@ def test_xlsx_template_round_trips_generate_fill_in_score(cli, tmp_path):
         ("oc-b01", "91.73", "好"), ("oc-b02", "60.00", "一般"), ("h1-b02", "85.00", "较好")]
 
 
-def test_unfilled_template_scores_its_example_row(cli, tmp_path):
+def test_the_example_row_is_skipped_with_a_note_and_never_scored(cli, tmp_path):
     for fmt in ("xlsx", "csv", "jsonl"):
-        assert cli("template", SECRETARIES, "-f", fmt).exit_code == 0
+        result = cli("template", SECRETARIES, "-f", fmt)
+        # the example row itself scores (70% × (95+95+88)/3 + 30% × 85 = 90.37, 好) …
+        assert result.exit_code == 0 and "示例行按本方案评分被拒绝" not in result.stderr
         path = tmp_path / f"cli-secretaries-2019-评分表.{fmt}"
         summary = json.loads(cli("score", SECRETARIES, path, "--no-db", "--json").stdout)
-        # 70% × (95+95+88)/3 + 30% × 85 = 64.87 + 25.5 = 90.37
-        assert (summary["scored"], summary["grades"]) == (1, {"好": 1}), fmt
+        # … but a forgotten example row is never scored
+        assert (summary["read"], summary["scored"], summary["grades"]) == (0, 0, {}), fmt
+        row = 1 if fmt == "jsonl" else 2
+        assert summary["notes"] == [f"{path}：第 {row} 行是模板的示例行（组织编号“示例”），"
+                                    "已跳过，未评分；填写真实数据时请改为真实的组织编号"], fmt
+
+
+def test_a_filled_template_keeping_its_example_row_scores_only_the_real_rows(cli, tmp_path):
+    assert cli("template", SECRETARIES).exit_code == 0
+    path = tmp_path / "cli-secretaries-2019-评分表.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["评分表"].append(["oc-b01", "办公室党支部", "党支部", "oc", "95;好;90", 88, "否"])
+    book.save(path)
+    result = cli("score", SECRETARIES, path, "--no-db")
+    assert "读入 1 行，评分 1 个，拒绝 0 行" in result.stderr
+    assert "第 2 行是模板的示例行" in result.stderr
+
+
+def test_xlsx_template_offers_drop_downs_for_org_type_and_yes_no(cli, tmp_path):
+    assert cli("template", "jilin-health-2019", "-o", "表.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "表.xlsx")["评分表"]
+    header = [c.value for c in sheet[1]]
+    lists = {str(rule.sqref).split(":")[0]: rule.formula1
+             for rule in sheet.data_validations.dataValidation}
+    column = {title: openpyxl.utils.get_column_letter(i) for i, title in enumerate(header, 1)}
+    assert lists[f"{column['组织类型']}2"] == '"机关党委,党委,党总支,党支部"'
+    assert lists[f"{column['党风廉政建设出现问题']}2"] == '"是,否"'
+    assert lists[f"{column['情况严重']}2"] == '"是,否"'
+    assert f"{column['现场评议测评']}2" not in lists  # several votes in one cell: no list
 
 
 def test_template_never_overwrites_a_filled_sheet_without_force(cli, tmp_path):

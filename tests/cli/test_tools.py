@@ -33,6 +33,38 @@ def test_sample_under_an_organization_draws_among_its_direct_units(cli, data):
     assert hospital["population"] == 3 and len(hospital["onsite"]) == 1
 
 
+def test_sample_writes_the_list_with_seed_and_digest_to_csv_xlsx_and_jsonl(cli, data, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    base = ("sample", SECRETARIES, "--orgs", data / "orgs.jsonl", "--seed", "2020-01-08")
+    drawn = json.loads(cli(*base, "--json").stdout)
+    result = cli(*base, "--out", tmp_path / "名单.csv")
+    assert result.exit_code == 0 and "已写入" in result.stderr
+    with open(tmp_path / "名单.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["组织编号"] for r in rows] == drawn["onsite"] + drawn["written"]
+    assert [r["述职方式"] for r in rows].count("现场述职") == 3 and len(rows) == 9
+    assert {(r["种子"], r["名册摘要"], r["名册组织数"]) for r in rows} == {
+        ("2020-01-08", drawn["population_digest"], "9")}
+    assert cli(*base, "--out", tmp_path / "名单.xlsx").exit_code == 0
+    book = load_workbook(tmp_path / "名单.xlsx")
+    listed = [row for row in book["抽取结果"].iter_rows(min_row=2, values_only=True)]
+    assert [row[2] for row in listed] == drawn["onsite"] + drawn["written"]
+    record = dict(book["抽取记录"].iter_rows(values_only=True))
+    assert record["种子"] == "2020-01-08" and record["名册摘要"] == drawn["population_digest"]
+    assert record["现场述职"] == 3 and record["名册组织数"] == 9
+    assert cli(*base, "--out", tmp_path / "名单.jsonl").exit_code == 0
+    lines = [json.loads(line) for line in
+             (tmp_path / "名单.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [line["org_id"] for line in lines[:3]] == drawn["onsite"]
+    assert lines[0]["seed"] == "2020-01-08"
+    assert lines[0]["population_digest"] == drawn["population_digest"]
+    bad = cli(*base, "--out", tmp_path / "名单.txt")
+    assert bad.exit_code == 1 and "不支持的输出文件类型" in bad.stderr
+
+
 def test_sample_without_seed_prints_the_generated_one(cli, data):
     result = cli("sample", SECRETARIES, "--orgs", data / "orgs.jsonl")
     assert result.exit_code == 0 and "复核时用 --seed" in result.stderr
@@ -100,7 +132,7 @@ def test_lint_report_refuses_word_documents(cli, tmp_path):
 def test_deadlines_lists_the_timeline(cli):
     result = cli("deadlines", SECRETARIES)
     assert result.exit_code == 0
-    assert "上报述职述责述廉报告" in result.stdout and "1月20日后，2月15日前（含当日）" in result.stdout
+    assert "上报述职述责述廉报告" in result.stdout and "2020年1月20日后，2020年2月15日前（含当日）" in result.stdout
 
 
 def test_deadlines_checks_dates_given_by_id_or_title(cli):
@@ -114,6 +146,18 @@ def test_deadlines_checks_dates_given_by_id_or_title(cli):
     ok = cli("deadlines", SECRETARIES, "report=2020-01-09", "plan=2020-01-14",
              "meeting=2020-02-15")
     assert ok.exit_code == 0 and "0 项未按要求完成" in ok.stdout
+
+
+def test_last_years_report_is_not_on_time_for_this_years_deadline(cli):
+    result = cli("deadlines", "jilin-health-2019", "report=2019-01-09", "plan=2020-01-14",
+                 "--json")
+    assert result.exit_code == 1
+    items = {i["id"]: i for i in json.loads(result.stdout)[0]["items"]}
+    assert (items["report"]["ok"], items["report"]["status"]) == (False, "不在本期")
+    assert "早于本期（自2020年1月8日起）" in items["report"]["message"]
+    assert (items["plan"]["ok"], items["plan"]["status"]) == (True, "按时")
+    shown = cli("deadlines", "jilin-health-2019", "report=2019-01-09").stdout
+    assert "✗ 上报个人述职述责述廉报告：2019-01-09早于本期" in shown
 
 
 def test_deadlines_from_a_file_per_organization(cli, data):

@@ -157,12 +157,14 @@ class ReportRule(msgspec.Struct, **_STRICT):
 
 
 class Deadline(msgspec.Struct, **_STRICT):
-    """A dated step of the timeline: due on or before `on_or_before`, or after `after`."""
+    """A dated step of the timeline: due on or before `on_or_before`, or after `after`; a date
+    before `opens` (the day the round's notice was issued) belongs to another round."""
 
     id: str
     title: str
     on_or_before: datetime.date | None = None
     after: datetime.date | None = None
+    opens: datetime.date | None = None
 
 
 class ReportingLine(msgspec.Struct, **_STRICT):

@@ -142,7 +142,7 @@ def test_demo_submissions_checked_per_organization(scheme):
     assert "逾期2天" in late["jl-u02"]["report"] and "过早" in late["jl-u02"]["meeting"]
     assert "未提交" in late["jl-u02"]["summary"]
     assert late["jl-u03"] == {"meeting": "召开述评会议并完成述职述责述廉：2020-02-16提交，逾期1天"
-                                          "（要求1月20日后，2月15日前（含当日））"}
+                                          "（要求2020年1月20日后，2020年2月15日前（含当日））"}
 
 
 def test_demo_data_is_what_the_seeded_generator_writes(tmp_path):
@@ -169,6 +169,17 @@ def test_timeline_boundaries_on_the_notice_dates(scheme):
     assert not items["script"].ok and "逾期1天" in items["script"].message
     assert not items["meeting"].ok and "过早" in items["meeting"].message
     assert check_timeline(scheme.deadlines, {"meeting": D(2020, 1, 21)})[3].ok
+
+
+def test_a_date_before_the_notice_belongs_to_another_round(scheme):
+    # the notice is dated 2020-01-08: last year's report (2019-01-09) is not on time for it
+    D = datetime.date
+    assert {step.opens for step in scheme.deadlines} == {D(2020, 1, 8)}
+    items = {i.id: i for i in check_timeline(scheme.deadlines, {
+        "report": D(2019, 1, 9), "plan": D(2020, 1, 7), "script": D(2020, 1, 8)})}
+    assert (items["report"].ok, items["report"].status) == (False, "不在本期")
+    assert (items["plan"].ok, items["plan"].status) == (False, "不在本期")
+    assert (items["script"].ok, items["script"].status) == (True, "按时")
 
 
 @pytest.mark.parametrize("population, onsite", [(1, 1), (3, 1), (4, 2), (6, 2), (10, 4), (33, 11)])

@@ -17,6 +17,7 @@ from .activities import ActivityIndex, read_activities
 from .interrupts import interrupts_in_main_process
 from .orgs import read_orgs
 from .preflight import check_writable
+from .progress import ScoringProgress
 from .readers import digest
 from .sources import InputFile
 from .writers import RejectWriter, ResultColumns, ResultWriter, output_kind
@@ -122,7 +123,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
             yield item
 
     writers = [w for w in (out, rejects) if w is not None]
-    with _progress(request.progress) as advance, interrupts_in_main_process():
+    with ScoringProgress(request.progress, request.inputs) as advance, \
+            interrupts_in_main_process():
         stream = (advance(item) for item in sink(items))
         try:
             if request.db is not None:
@@ -174,44 +176,3 @@ def _activity_notes(index: ActivityIndex) -> list[str]:
     if len(index.orphans) > 10:
         notes.append(f"另有 {len(index.orphans) - 10} 条活动记录无法归属")
     return notes
-
-
-class _progress:
-    """A progress bar on stderr while scoring, only when stderr is a terminal."""
-
-    def __init__(self, wanted: bool) -> None:
-        self.wanted = wanted
-        self._progress = None
-
-    def __enter__(self):
-        from .console import err
-
-        console = err()
-        if not (self.wanted and console.is_terminal):
-            return lambda item: item
-        from rich.progress import (
-            MofNCompleteColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._progress = Progress(SpinnerColumn(), TextColumn("评分中"), MofNCompleteColumn(),
-                                  TimeElapsedColumn(), console=console, transient=True)
-        self._progress.start()
-        task = self._progress.add_task("score", total=None)
-        count = itertools.count(1)
-        progress = self._progress
-
-        def advance(item):
-            n = next(count)
-            if n % 256 == 0:
-                progress.update(task, completed=n)
-            return item
-
-        return advance
-
-    def __exit__(self, *exc) -> None:
-        if self._progress is not None:
-            self._progress.stop()

@@ -7,7 +7,6 @@ modules, twice the time of importing Typer. The command modules have no
 `from __future__ import annotations`: Typer would compile every string annotation on each start.
 """
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +27,7 @@ from .commands import (
     score,
     template,
 )
+from .commands.options import DEFAULT_DB, DbOpt
 from .guard import GuardedGroup, LocalCommand
 
 HELP = """dangjian：党建考核的规则与计分。
@@ -77,9 +77,16 @@ for module in (demo, catalog, template, score, explain, runs, sample, coverage, 
 
 
 @app.command(help="启动 HTTP API（Litestar），与命令行使用同一内核和数据库。\n\n"
+             "接口文档在 /docs（不需要连接互联网）。\n\n"
              "示例：dangjian serve --port 8000 --db dangjian.db")
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
-          db: Path = Path("dangjian.db")) -> None:
+def serve(
+    host: Annotated[str, typer.Option(
+        "--host", help="监听的地址；127.0.0.1 只供本机访问，0.0.0.0 供局域网访问")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="监听的端口")] = 8000,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="工作进程数；多个进程可同时处理更多请求")] = 1,
+    db: DbOpt = DEFAULT_DB,
+) -> None:
     from dangjian_shell.serve import serve as run_server
     run_server(host=host, port=port, workers=workers, db=str(db))
 

@@ -32,11 +32,21 @@ def _chinese_help(option):
     return option
 
 
+def _help_text(text: str) -> str:
+    from .console import help_text
+
+    return help_text(text)
+
+
 class LocalCommand(TyperCommand):
-    """A command whose --help option speaks Chinese like the rest of its help."""
+    """A command whose help speaks Chinese throughout, and whose examples are written the way
+    `dangjian` runs on this machine (`uv run dangjian …`)."""
 
     def get_help_option(self, ctx):
         return _chinese_help(super().get_help_option(ctx))
+
+    def get_help(self, ctx) -> str:
+        return _help_text(super().get_help(ctx))
 
 
 class GuardedGroup(TyperGroup):
@@ -45,6 +55,9 @@ class GuardedGroup(TyperGroup):
 
     def get_help_option(self, ctx):
         return _chinese_help(super().get_help_option(ctx))
+
+    def get_help(self, ctx) -> str:
+        return _help_text(super().get_help(ctx))
 
     def invoke(self, ctx: typer.Context) -> Any:
         from dangjian.errors import DangjianError

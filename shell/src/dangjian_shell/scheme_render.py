@@ -45,14 +45,20 @@ def rounding_text(scheme) -> str:
     return f"总分{_ROUNDING[r.mode]}保留{r.places}位小数，{basis}"
 
 
-def _criterion_label(node) -> str:
+def _title(table: dict, key: str) -> str:
+    """A registered thing's Chinese title (method, diagnostic, org type), else its id."""
+    found = table.get(key)
+    return getattr(found, "title", None) or key
+
+
+def _criterion_label(node, methods: dict, inputs: dict[str, str]) -> str:
     bits = []
     if node.max is not None:
         bits.append(f"满分{num(node.max)}")
     if node.method:
-        bits.append(f"方法 {node.method}")
+        bits.append(f"方法：{_title(methods, node.method)}")
     if node.input:
-        bits.append(f"输入 {node.input}")
+        bits.append(f"输入：{inputs.get(node.input, node.input)}")
     if node.method:
         from dangjian.methods.activity import wording
 
@@ -65,10 +71,10 @@ def _criterion_label(node) -> str:
     return f"{esc(node.id)} {esc(node.title)}[dim]{esc(suffix)}[/]"
 
 
-def _add_criteria(branch, nodes) -> None:
+def _add_criteria(branch, nodes, methods: dict, inputs: dict[str, str]) -> None:
     for node in nodes:
-        child = branch.add(_criterion_label(node))
-        _add_criteria(child, node.children)
+        child = branch.add(_criterion_label(node, methods, inputs))
+        _add_criteria(child, node.children, methods, inputs)
 
 
 def scheme_tree(loaded, catalog):
@@ -95,24 +101,31 @@ def scheme_tree(loaded, catalog):
         branch = tree.add("输入（评分表的列）")
         for spec in scheme.inputs:
             bits = [_TYPES.get(spec.type, spec.type), "必填" if spec.required else "选填"]
-            if spec.min is not None or spec.max is not None:
+            if spec.min is not None and spec.max is not None:
                 bits.append(f"{num(spec.min)}—{num(spec.max)}")
+            elif spec.min is not None:
+                bits.append(f"不小于{num(spec.min)}")
+            elif spec.max is not None:
+                bits.append(f"不大于{num(spec.max)}")
             if spec.choices:
                 bits.append("可选 " + " / ".join(spec.choices))
             branch.add(f"{esc(spec.title)}（{esc(spec.name)}）：{esc('，'.join(bits))}")
     if scheme.components:
         branch = tree.add("分项与权重")
         for comp in scheme.components:
-            how = f"方法 {comp.method}" if comp.method else "评分项 " + "、".join(comp.criteria)
+            how = (f"方法：{_title(catalog.methods, comp.method)}" if comp.method
+                   else "评分项 " + "、".join(comp.criteria))
+            given = f"，输入：{inputs.get(comp.input, comp.input)}" if comp.input else ""
             branch.add(f"{esc(comp.title)}：权重 {num(comp.weight * 100)}%，满分{num(comp.max)}，"
-                       f"{esc(how)}" + (f"，输入 {esc(comp.input)}" if comp.input else ""))
+                       f"{esc(how + given)}")
         if scheme.missing_components == "reweight":
             branch.add("缺项时按其余分项权重折算")
     if scheme.criteria:
-        _add_criteria(tree.add("评分项"), scheme.criteria)
+        _add_criteria(tree.add("评分项"), scheme.criteria, catalog.methods, inputs)
     for adj in scheme.adjustments:
         kind = "加分" if adj.kind == "bonus" else "扣分"
-        _add_criteria(tree.add(f"{esc(adj.title)}（{kind}，上限{num(adj.cap)}分）"), adj.items)
+        _add_criteria(tree.add(f"{esc(adj.title)}（{kind}，上限{num(adj.cap)}分）"), adj.items,
+                      catalog.methods, inputs)
     if scheme.bands:
         branch = tree.add("等次")
         upper = None
@@ -144,7 +157,7 @@ def scheme_tree(loaded, catalog):
         branch = tree.add("诊断")
         for diag in scheme.diagnostics:
             branch.add(f"{esc(diag.title)}（{esc(diag.id)}，严重程度 {diag.severity}，"
-                       f"方法 {esc(diag.method)}）")
+                       f"方法：{esc(_title(catalog.diagnostics, diag.method))}）")
     _add_tools(tree, scheme, titles)
     return tree
 
@@ -177,5 +190,11 @@ def _add_tools(tree, scheme, titles: dict[str, str]) -> None:
             who = "、".join(titles.get(t, t) for t in line.org_types)
             under = ("（上级为" + "、".join(titles.get(t, t) for t in line.parent_types) + "）"
                      if line.parent_types else "")
-            target = line.reports_to.replace("{parent}", "所在的上级组织")
+            if line.nearest_types:
+                nearest = "或".join(titles.get(t, t) for t in line.nearest_types)
+                under += f"（上级中有{nearest}）"
+                target = line.reports_to.replace("{nearest}", f"最近的上级{nearest}")
+            else:
+                target = line.reports_to
+            target = target.replace("{parent}", "所在的上级组织")
             branch.add(f"{esc(who)}{esc(under)} → {esc(target)}")

@@ -13,6 +13,7 @@ from dangjian.records import ORG_COLUMNS, RowReader, decode_evaluation
 
 from .activities import ActivityIndex
 from .readers import Table, bad_bytes, find_header, is_blank, kind_of
+from .templates import example_note, is_example, is_example_line
 
 _BOM = b"\xef\xbb\xbf"
 ORG_ID_NAMES = set(ORG_COLUMNS["org_id"])
@@ -29,6 +30,7 @@ class InputFile:
     activities: ActivityIndex | None = None
     kind: str = ""
     notes: list[str] = field(default_factory=list)
+    skip_example: bool = True  # the template's example row (组织编号“示例”) is never scored
 
     def __post_init__(self) -> None:
         self.kind = kind_of(self.path)
@@ -49,6 +51,9 @@ class InputFile:
                 if number == 1 and line.startswith(_BOM):
                     line = line[len(_BOM):]
                 if not line.strip():
+                    continue
+                if self.skip_example and is_example_line(line):
+                    self.notes.append(example_note(self.path, number))
                     continue
                 if self.activities is None:
                     yield number, line
@@ -76,6 +81,9 @@ class InputFile:
 
         for number, cells in all_rows():
             if is_blank(cells):
+                continue
+            if self.skip_example and is_example(reader.keys, cells):
+                self.notes.append(example_note(self.path, number))
                 continue
             if bad_bytes(cells):
                 yield number, Reject(row=number, source=self.source, reason=BAD_BYTES_REASON)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .console import err, esc
+from .console import err, esc, runnable
 
 
 def grade_order(scheme, grades: dict[str, int]) -> list[str]:
@@ -56,7 +56,7 @@ def print_summary(report) -> None:
         for reject in report.first_rejects:
             console.print("  " + esc(reject_text(reject)))
         if r.rejects is None:
-            hint = (f"dangjian results {s.run_id} --rejected" if s.run_id is not None
+            hint = (runnable(f"dangjian results {s.run_id} --rejected") if s.run_id is not None
                     else "加 --rejects 文件")
             console.print(f"  全部拒绝原因：{esc(hint)}")
 

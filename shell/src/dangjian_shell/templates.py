@@ -17,7 +17,8 @@ from dangjian.records import table_columns
 
 from .activities import COLUMNS as ACTIVITY_COLUMNS
 
-EXAMPLE_ORG_ID = "ex-001"
+EXAMPLE_ORG_ID = "示例"
+EXAMPLE_ORG_NAME = "示例党支部（示例行，评分时跳过）"
 LIST_SEPARATOR = ";"
 ACTIVITY_HEADER = ["组织编号", "活动类型", "日期", "人员", "备注"]
 _TYPES = {"number": "数字", "integer": "整数", "boolean": "是/否", "text": "文本", "date": "日期",
@@ -93,7 +94,7 @@ def example_evaluation(scheme, catalog) -> dict:
     year = _year(scheme)
     evaluation: dict[str, Any] = {
         "org_id": EXAMPLE_ORG_ID,
-        "org": {"name": "示例党支部", "type": example_type(scheme, catalog)},
+        "org": {"name": EXAMPLE_ORG_NAME, "type": example_type(scheme, catalog)},
         "inputs": {spec.name: example_value(spec, year) for spec in scheme.inputs},
     }
     kinds = activity_kinds(scheme)
@@ -125,7 +126,8 @@ def column_notes(scheme) -> list[list[str]]:
     """The 填写说明 sheet: one row per column."""
     rows = [["组织编号", "org_id", "文本", "必填", "", "每个被评组织一个编号，同一批次内不重复"],
             ["组织名称", "org_name", "文本", "选填", "", ""],
-            ["组织类型", "org_type", "文本", "按方案", "", "组织类型编号或名称，如 branch 或 党支部"],
+            ["组织类型", "org_type", "文本", "按方案", "", "组织类型名称（可从下拉列表选择）或编号，"
+             "如 党支部 或 branch"],
             ["上级组织编号", "parent_id", "文本", "选填", "", "也可用 --orgs 组织名册提供"]]
     for spec in scheme.inputs:
         allowed = []
@@ -141,7 +143,8 @@ def column_notes(scheme) -> list[list[str]]:
 
 
 GENERAL_NOTES = [
-    "第一行是表头，请勿修改；第二行是示例，填写前请删除或改为真实数据。",
+    f"第一行是表头，请勿修改；第二行是示例（组织编号“{EXAMPLE_ORG_ID}”），评分时自动跳过，"
+    "不会计入结果；可以删除，也可以改成真实数据（组织编号改为真实编号）。",
     "表头可以用中文列名，也可以用英文键名；不属于本方案的列会被忽略并在摘要中提示。",
     "多人评分（如现场评议测评）写在一个单元格内，用分号 ; 分隔，如“95;88;好”。",
     "是/否类的列填“是”或“否”（也可 true/false、1/0），空白视为“否”。",
@@ -175,7 +178,6 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
@@ -193,11 +195,13 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
         spec = specs.get(key)
         choices = (spec.choices if spec is not None and spec.type == "choice"
                    else ["是", "否"] if spec is not None and spec.type == "boolean" else None)
-        if choices and all("," not in c and '"' not in c for c in choices):
-            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                  allow_blank=not spec.required)
-            rule.add(f"{letter}2:{letter}10000")
-            sheet.add_data_validation(rule)
+        required = spec.required if spec is not None else False
+        if key == "org_type":
+            choices = org_type_choices(scheme, catalog)
+        _drop_down(sheet, letter, choices, required)
+    example = Font(italic=True, color="FF808080")
+    for cell in sheet[2]:
+        cell.font = example
     sheet.freeze_panes = "B2"
     notes = book.create_sheet("填写说明")
     notes.append([f"{scheme.title}（{scheme.id}，版本 {scheme.version}）评分表填写说明"])
@@ -215,6 +219,28 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
     for row in notes.iter_rows(min_row=2, max_row=len(GENERAL_NOTES) + 1):
         row[0].alignment = Alignment(wrap_text=False)
     book.save(path)
+
+
+def org_type_choices(scheme, catalog) -> list[str]:
+    """The titles of the organization types the scheme applies to (all when it names none)."""
+    types = scheme.org_types or list(catalog.org_types)
+    return [catalog.org_types[t].title if t in catalog.org_types else t for t in types]
+
+
+def _drop_down(sheet, letter: str, choices: list[str] | None, required: bool) -> None:
+    """A list validation on the column below the header, when the choices fit Excel's list."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if not choices or any("," in c or '"' in c for c in choices):
+        return
+    formula = '"' + ",".join(choices) + '"'
+    if len(formula) > 255:
+        return
+    rule = DataValidation(type="list", formula1=formula, allow_blank=not required,
+                          showErrorMessage=True, errorTitle="不在可选范围内",
+                          error="请从下拉列表中选择：" + "、".join(choices))
+    rule.add(f"{letter}2:{letter}10000")
+    sheet.add_data_validation(rule)
 
 
 def activity_rows(scheme) -> list[list[Any]]:
@@ -265,3 +291,30 @@ def write_activities(path: Path | None, fmt: str, scheme) -> str:
         sheet.append(row)
     book.save(path)
     return ""
+
+
+def is_example(keys: list[str | None], cells: list[Any]) -> bool:
+    """Whether a spreadsheet row is the template's example row (组织编号“示例”)."""
+    for key, cell in zip(keys, cells):
+        if key == "org_id":
+            return isinstance(cell, str) and cell.strip() == EXAMPLE_ORG_ID
+    return False
+
+
+_EXAMPLE_BYTES = EXAMPLE_ORG_ID.encode()
+
+
+def is_example_line(line: bytes) -> bool:
+    """Whether a JSONL line is the template's example evaluation (decoded only when it may be)."""
+    if _EXAMPLE_BYTES not in line:
+        return False
+    try:
+        found = msgspec.json.decode(line)
+    except msgspec.DecodeError:
+        return False
+    return isinstance(found, dict) and found.get("org_id") == EXAMPLE_ORG_ID
+
+
+def example_note(path: Path, row: int) -> str:
+    return (f"{path}：第 {row} 行是模板的示例行（组织编号“{EXAMPLE_ORG_ID}”），已跳过，未评分；"
+            "填写真实数据时请改为真实的组织编号")

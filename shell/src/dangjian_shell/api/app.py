@@ -13,13 +13,13 @@ from litestar import Litestar, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
 from .. import __version__
 from . import catalogue, runs, scoring, tools
 from .access import BEARER
 from .database import open_store
+from .docs_page import DOCS_PATH, docs_assets, docs_page
 from .encoding import NumberJSONResponse
 from .keys import KeyRing
 from .openapi import DecimalAsNumber, close_strict_objects
@@ -36,7 +36,6 @@ DESCRIPTION = """dangjian 党建考核评分接口，与 `dangjian` 命令行使
 * 请求体上限默认 10 MiB（环境变量 DANGJIAN_API_MAX_BODY，字节），超过返回 413。
 * 数值（总分、得分、权重）以 JSON 数字表示，保留方案规定的小数位。
 """
-DOCS_PATH = "/docs"
 
 
 @get("/", include_in_schema=False, sync_to_thread=False)
@@ -77,7 +76,7 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
 
     openapi = OpenAPIConfig(
         title="dangjian 党建考核 API", version=__version__, description=DESCRIPTION,
-        path=DOCS_PATH, render_plugins=[SwaggerRenderPlugin(path="/")],
+        path=DOCS_PATH, render_plugins=[docs_page()],
         components=Components(security_schemes={BEARER: SecurityScheme(
             type="http", scheme="bearer", description="API 密钥：Authorization: Bearer <密钥>")}),
         tags=[Tag(name="目录", description="已安装的插件与考核方案"),
@@ -90,7 +89,8 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
         cors = CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                           allow_headers=["Authorization", "Content-Type"])
     app = Litestar(
-        route_handlers=[index, *catalogue.ROUTES, *scoring.ROUTES, *runs.ROUTES, *tools.ROUTES],
+        route_handlers=[index, docs_assets(), *catalogue.ROUTES, *scoring.ROUTES, *runs.ROUTES,
+                        *tools.ROUTES],
         state=State({"catalog": catalog, "settings": settings}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,

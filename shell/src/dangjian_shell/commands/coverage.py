@@ -9,7 +9,7 @@ from .options import DEFAULT_DB, DbOpt, JsonOpt, SchemeArg
 
 HELP = """述职关系与全覆盖检查。
 
-按方案的述职关系（\\[\\[reporting_lines]]）列出每个组织向谁述职，并检查是否全覆盖：
+按方案的述职关系（[[reporting_lines]]）列出每个组织向谁述职，并检查是否全覆盖：
 名册中每个适用的组织都有评分结果。已评组织取自评分输入文件，或数据库中的批次
 （默认该方案最近一次）。未全覆盖时退出码为 1。
 

@@ -9,7 +9,7 @@ from .options import JsonOpt, SchemeArg
 
 HELP = """时间节点与按时提交检查。
 
-列出方案的时间节点（\\[\\[deadlines]]）；给出提交日期时检查是否按时。
+列出方案的时间节点（[[deadlines]]）；给出提交日期时检查是否按时。
 
 提交日期写成“事项=日期”（事项用编号或名称），或用 --file 给出一个表
 （.csv / .xlsx / .jsonl，列：组织编号 org_id（可选）、事项 step、日期 date），逐个组织检查。

@@ -17,8 +17,10 @@ def demo(
     scheme: Annotated[str, typer.Option("--scheme", help="演示哪个方案的数据")] = DEFAULT_SCHEME,
     db: Annotated[Path, typer.Option("--db", help="演示数据库文件（会被覆盖）")] = DEMO_DB,
 ) -> None:
+    from shlex import quote
+
     from ..batch import BatchRequest, run_batch
-    from ..console import err, esc, out
+    from ..console import err, esc, out, runnable
     from ..explain_render import render_result
     from ..schemes import org_type_title
     from ..seeds import seed_folder
@@ -40,23 +42,23 @@ def demo(
     try:
         example = _example(store, run_id, report.plan.scheme)
         if example is not None:
-            console.print(f"\n[bold]得分说明示例[/]（dangjian explain --db {esc(db)} "
-                          f"{esc(example.org_id)}）：")
+            command = runnable(f"dangjian explain --db {quote(str(db))} {example.org_id}")
+            console.print(f"\n[bold]得分说明示例[/]（{esc(command)}）：")
             render_result(out(), example, org_type_title(report.catalog, example.org_type))
     finally:
         store.close()
     first = example.org_id if example is not None else "ORG_ID"
     grade = example.grade if example is not None else "好"
     tries = [
-        (f"dangjian results --db {db} --grade {grade}", f"列出等次为“{grade}”的组织"),
-        (f"dangjian explain --db {db} {first}", "逐条说明一个组织的得分"),
+        (f"dangjian results --db {quote(str(db))} --grade {grade}", f"列出等次为“{grade}”的组织"),
+        (f"dangjian explain --db {quote(str(db))} {first}", "逐条说明一个组织的得分"),
         (f"dangjian show {scheme}", "查看方案的评分项、权重和等次"),
         (f"dangjian template {scheme} --format xlsx", "生成 Excel 评分表，填好后评分"),
         (f"dangjian score {scheme} 评分表.xlsx --out 结果.xlsx", "为自己的数据评分"),
     ]
     console.print("\n[bold]接下来可以试试[/]：")
     for command, what in tries:
-        console.print(f"  {esc(command)}    # {what}")
+        console.print(f"  {esc(runnable(command))}    # {what}")
 
 
 def _example(store, run_id: int, scheme):

@@ -31,6 +31,8 @@ FORMATS = ("table", "jsonl", "csv", "xlsx")
 def runs(db: DbOpt = DEFAULT_DB,
          limit: Annotated[int, typer.Option("--limit", min=1, help="最多显示几个批次")] = 20,
          as_json: JsonOpt = False) -> None:
+    from dangjian import load_catalog
+
     from ..console import emit_json, esc, out
     from ..store import open_store
 
@@ -46,20 +48,32 @@ def runs(db: DbOpt = DEFAULT_DB,
     if not rows:
         console.print("数据库中还没有评分批次")
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"评分批次（{esc(db)}）", title_justify="left")
-    for name, justify in (("批次", "right"), ("方案", "left"), ("版本", "left"),
-                          ("完成时间", "left"), ("读入", "right"), ("评分", "right"),
-                          ("拒绝", "right"), ("等次分布", "left"), ("输入", "left")):
-        table.add_column(name, justify=justify)
+    from ..console import local_time
+    from ..summary import grade_order
+
+    schemes = load_catalog().schemes
+    table = Table(title=f"评分批次（{esc(db)}；时间为本地时间）", title_justify="left",
+                  box=box.SIMPLE_HEAD)
+    widest = max(len(row["scheme_id"]) for row in rows)
+    table.add_column("批次", justify="right")
+    table.add_column("方案 / 版本", min_width=widest, overflow="fold")
+    table.add_column("完成时间")
+    table.add_column("行数")
+    table.add_column("等次分布")
+    table.add_column("输入", overflow="fold")
     for row in rows:
-        grades = "、".join(f"{g}{n}" for g, n in row["grades"].items())
-        sources = "、".join(Path(s).name for s in row["sources"])
-        table.add_row(str(row["id"]), esc(row["scheme_id"]), esc(row["scheme_version"]),
-                      esc(row["finished_at"] or ""), str(row["read"]), str(row["scored"]),
-                      str(row["rejected"]), esc(grades), esc(sources))
-    console.print(table)
+        loaded = schemes.get(row["scheme_id"])
+        order = grade_order(loaded.scheme, row["grades"]) if loaded else list(row["grades"])
+        grades = "\n".join(f"{g} {row['grades'][g]}" for g in order)
+        sources = "\n".join(Path(s).name for s in row["sources"])
+        counts = f"读入 {row['read']}\n评分 {row['scored']}\n拒绝 {row['rejected']}"
+        table.add_row(str(row["id"]), f"{esc(row['scheme_id'])}\n{esc(row['scheme_version'])}",
+                      local_time(row["finished_at"]).replace(" ", "\n"), counts, esc(grades),
+                      esc(sources))
+    console.print(table, soft_wrap=False)  # wrap within cells to fit the terminal
 
 
 def results(

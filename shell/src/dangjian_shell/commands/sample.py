@@ -9,7 +9,7 @@ from .options import JsonOpt, SchemeArg
 
 HELP = """随机抽取现场述职的组织（可复现）。
 
-按方案的现场抽取规则（\\[draw]），从组织名册中随机抽取现场述职的组织，其余书面述职。
+按方案的现场抽取规则（[draw]），从组织名册中随机抽取现场述职的组织，其余书面述职。
 抽取可复现：同样的名册和种子（--seed）得到同样的结果；输出中的名册摘要供事后核对。
 
 示例：
@@ -17,6 +17,8 @@ HELP = """随机抽取现场述职的组织（可复现）。
   dangjian sample jilin-health-2019 --orgs 组织.jsonl --seed 2020-01-08
 
   dangjian sample jilin-health-2019 --orgs 组织.jsonl --under 单位党委编号 --seed 1
+
+  dangjian sample jilin-health-2019 --orgs 组织.jsonl --seed 2020-01-08 --out 抽取名单.xlsx
 """
 
 
@@ -29,6 +31,9 @@ def sample(
     under: Annotated[str | None, typer.Option(
         "--under", help="只在此组织的直接下级中抽取（如委直属机关党委抽取所属单位，"
         "党委建制单位抽取所属支部）")] = None,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", help="把抽取名单连同种子和名册摘要写入文件（.csv / .xlsx / .jsonl），供存档复核")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     import secrets
@@ -41,6 +46,10 @@ def sample(
     from ..orgs import read_orgs
     from ..schemes import load, org_type_title
 
+    if out_file is not None:
+        from ..writers import output_kind
+
+        kind = output_kind(out_file)
     catalog, loaded = load(scheme)
     rule = loaded.scheme.draw
     if rule is None:
@@ -65,6 +74,14 @@ def sample(
     generated = seed is None
     seed = seed if seed is not None else secrets.token_hex(4)
     result = draw_onsite([o.id for o in population], rule, seed)
+    by_id = {o.id: o for o in population}
+    if out_file is not None:
+        from ..draw_output import draw_rows, write_draw
+
+        rows = draw_rows(result, loaded.scheme.id, by_id,
+                         lambda type_id: org_type_title(catalog, type_id))
+        write_draw(out_file, kind, result, loaded.scheme.id, rows)
+        err().print(f"抽取名单（含种子和名册摘要）已写入 {esc(out_file)}")
     if as_json:
         import msgspec
 
@@ -72,7 +89,6 @@ def sample(
 
         emit_json(msgspec.to_builtins(result))
         return
-    by_id = {o.id: o for o in population}
     console = out()
     from rich.table import Table
 

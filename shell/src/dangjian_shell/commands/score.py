@@ -61,10 +61,10 @@ def score(
         print_summary(report)
         run_id = report.summary.run_id
         if run_id is not None and report.first_org is not None and not as_json:
-            from ..console import err, esc
+            from ..console import err, esc, runnable
 
-            err().print(f"查看单个组织的得分说明：dangjian explain --run {run_id} "
-                        f"{esc(report.first_org)}" + _db_flag(db))
+            err().print(esc(runnable(f"查看单个组织的得分说明：dangjian explain --run {run_id} "
+                                     f"{report.first_org}" + _db_flag(db))))
     if as_json:
         from ..console import emit_json
 

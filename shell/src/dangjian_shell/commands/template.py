@@ -36,7 +36,7 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     from .. import templates
-    from ..console import err, esc, fail
+    from ..console import err, esc, fail, runnable
     from ..schemes import load
 
     if fmt is None:
@@ -78,9 +78,10 @@ def template(
         if problem:
             console.print(f"[yellow]注意：[/]示例行按本方案评分被拒绝：{esc(problem)}"
                           "（方案的 inputs 可用 example 给出示例值）")
-        console.print(f"填好后评分：dangjian score {esc(scheme)} {esc(out_path)}")
+        console.print("填好后评分：" + esc(runnable(f"dangjian score {scheme} {out_path}")))
     else:
-        console.print(f"评分时使用：dangjian score {esc(scheme)} 评分表 --activities {esc(out_path)}")
+        console.print("评分时使用：" + esc(runnable(
+            f"dangjian score {scheme} 评分表 --activities {out_path}")))
 
 
 def _example_problem(catalog, scheme_id: str, path: Path) -> str | None:
@@ -91,7 +92,7 @@ def _example_problem(catalog, scheme_id: str, path: Path) -> str | None:
     from ..sources import InputFile
 
     plan = catalog.plan(scheme_id)
-    source = InputFile(path, plan.scheme)
+    source = InputFile(path, plan.scheme, skip_example=False)
     for item in score_records(plan, source.records(), source=source.source):
         if isinstance(item, Reject):
             return item.reason
