@@ -250,8 +250,8 @@ def test_show_and_the_activity_template_say_what_wording_each_item_looks_for(tmp
                                           "--format", "csv", "--out", "活动.csv"])
     assert made.exit_code == 0, made.output
     rows = (tmp_path / "活动.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert "ex-001,主题党日,2022-10-15,,喜迎二十大" in rows
-    assert "ex-001,组织生活会,2022-10-16,,二十大精神" in rows
+    assert "示例,主题党日,2022-10-15,,喜迎二十大" in rows
+    assert "示例,组织生活会,2022-10-16,,二十大精神" in rows
 
 
 def test_a_record_that_counts_for_nothing_is_named_not_ignored(hubei):
