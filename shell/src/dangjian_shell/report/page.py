@@ -205,7 +205,8 @@ def _comparison(data: ReportData) -> str:
             f"<td>{_e(m.before_grade)}（{_total(m.before_total)}）</td>"
             f'<td class="{css}">{_e(m.row.grade)}（{_total(m.row.total)}）</td>'
             f"<td class=num>{m.before_rank} → {m.row.rank}</td></tr>" for m in moves)
-        body += (f"<h3>{title}（{len(moves)}个）</h3><table><thead><tr><th>组织</th>"
+        body += (f"<h3>{title}（{len(moves)}个）</h3><table>{_cols(54, 46, 30, 30, 22)}"
+                 f"<thead><tr><th>组织</th>"
                  f"<th>上级组织</th><th>批次 {before['id']}</th><th>本批次</th>"
                  f"<th class=num>名次</th></tr></thead><tbody>{items}</tbody></table>")
     return f'<section id="comparison"><h2>七、与上次比较</h2>{body}</section>'
