@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import MediaType, Response, get
 from litestar.datastructures import State
 from litestar.params import QueryParameter
 
@@ -30,7 +30,7 @@ def run_report(
 
     with store_at(state.settings.db_path) as store:
         html = report_html(store, run_id, state.catalog, compare=compare)
-    return Response(html, media_type="text/html; charset=utf-8")
+    return Response(html, media_type=MediaType.HTML)
 
 
 def page_ranks(store, run_id: int, results) -> list[RankOut]:
