@@ -54,7 +54,8 @@ def units_of_run(store, run_id: int, orgs: list[Organization] | None = None,
     units = Units()
     evaluations = getattr(store, "evaluations", None)
     if evaluations is not None:
-        for _, evaluation in evaluations(run_id):
+        for item in evaluations(run_id):
+            evaluation = item[1] if isinstance(item, tuple) else item
             org = evaluation.org
             if org is None:
                 continue

@@ -3,6 +3,8 @@ behind a read key like every stored-run route; and the ranks that go with a page
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Annotated
 
 from litestar import MediaType, Response, get
@@ -33,12 +35,31 @@ def run_report(
     return Response(html, media_type=MediaType.HTML)
 
 
+_RANKINGS: OrderedDict[tuple, tuple] = OrderedDict()
+_LOCK = threading.Lock()
+KEEP_RANKINGS = 8
+"""Rankings of the runs paged through most recently, per process: a stored run never changes,
+so paging through one ranks it once, not once per page."""
+
+
 def page_ranks(store, run_id: int, results) -> list[RankOut]:
     """Ranks in the whole run (not the page or the filter) for each result of a page."""
     from ..units import rank_run, units_of_run
 
-    units = units_of_run(store, run_id)
-    ranking = rank_run(store, run_id, units)
+    run = store.run(run_id)
+    key = (store.path, run_id, run.get("started_at"), run.get("finished_at"), run.get("scored"))
+    with _LOCK:
+        cached = _RANKINGS.get(key)
+        if cached is not None:
+            _RANKINGS.move_to_end(key)
+    if cached is None:
+        units = units_of_run(store, run_id)
+        cached = (units, rank_run(store, run_id, units))
+        with _LOCK:
+            _RANKINGS[key] = cached
+            while len(_RANKINGS) > KEEP_RANKINGS:
+                _RANKINGS.popitem(last=False)
+    units, ranking = cached
     return [RankOut(org_id=r.org_id, rank=ranking.rank(r.total),
                     unit_id=units.unit_of(r.org_id),
                     unit_rank=ranking.unit_rank(r.org_id, r.total)) for r in results]
