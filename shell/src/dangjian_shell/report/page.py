@@ -117,7 +117,7 @@ def _units(data: ReportData) -> str:
         first = "单位内名次" if data.units_source else "名次"
         blocks.append(
             f'<div class="unit"><h3>{_e(unit.title)}（{len(unit.rows)}个：{_e(summary)}）</h3>'
-            f"<table>{_cols(20, 60, 20, 16, 12, 22, 40)}<thead><tr><th class=num>{first}</th><th>组织</th><th>类型</th>"
+            f"<table>{_cols(20, 54, 18, 16, 12, 24, 38)}<thead><tr><th class=num>{first}</th><th>组织</th><th>类型</th>"
             f"<th class=num>总分</th><th>等次</th><th class=num>批次名次</th><th>结果运用</th>"
             f"</tr></thead><tbody>{rows}</tbody></table>{_cut(unit.rows)}</div>")
     return (f'<section id="units"><h2>二、各单位评分结果</h2><p class="note">{note}</p>'
@@ -131,7 +131,7 @@ def _ranking(data: ReportData) -> str:
         f"<td>{_grade(row.grade, data)}</td></tr>" for row in _limited(data.ranking))
     unit_head = "<th>上级组织</th>"
     return (f'<section id="ranking"><h2>三、名次</h2><p class="note">名次规则：{_e(data.tie_rule)}。'
-            f"</p><table>{_cols(22, 70, 62, 18, 14)}<thead><tr><th class=num>名次</th><th>组织</th>{unit_head}"
+            f"</p><table>{_cols(24, 66, 58, 18, 14)}<thead><tr><th class=num>名次</th><th>组织</th>{unit_head}"
             f"<th class=num>总分</th><th>等次</th></tr></thead><tbody>{rows}</tbody></table>"
             f"{_cut(data.ranking)}</section>")
 
@@ -146,7 +146,8 @@ def _consequences(data: ReportData) -> str:
                 f"<tr><td>{_e(row.name)}</td><td>{_e(row.unit or '')}</td>"
                 f"<td class=num>{_total(row.total)}</td><td>{_grade(row.grade, data)}</td></tr>"
                 for row in _limited(rows))
-            body += (f"<h3>{_e(title)}（{len(rows)}个）</h3><table><thead><tr><th>组织</th>"
+            body += (f"<h3>{_e(title)}（{len(rows)}个）</h3><table>{_cols(66, 66, 26, 24)}"
+                     f"<thead><tr><th>组织</th>"
                      f"<th>上级组织</th><th class=num>总分</th><th>等次</th></tr></thead>"
                      f"<tbody>{items}</tbody></table>{_cut(rows)}")
     return f'<section id="consequences"><h2>四、结果运用：约谈、限期整改、问责</h2>{body}</section>'
@@ -161,7 +162,8 @@ def _vetoes(data: ReportData) -> str:
             f"<tr><td>{_e(row.name)}</td><td>{_e(row.unit or '')}</td>"
             f"<td>{_e('；'.join(t if not r or r == t else f'{t}（{r}）' for t, r in row.vetoes))}"
             f"</td><td>{_grade(row.grade, data)}</td></tr>" for row in _limited(rows))
-        body = (f"<table><thead><tr><th>组织</th><th>上级组织</th><th>一票否决</th><th>等次</th>"
+        body = (f"<table>{_cols(50, 50, 58, 24)}<thead><tr><th>组织</th><th>上级组织</th>"
+                f"<th>一票否决</th><th>等次</th>"
                 f"</tr></thead><tbody>{items}</tbody></table>{_cut(rows)}")
     return f'<section id="vetoes"><h2>五、一票否决</h2>{body}</section>'
 
@@ -224,7 +226,7 @@ def _rejects(data: ReportData) -> str:
                 f'（dangjian results {data.run["id"]} --rejected）。</p>'
                 if len(data.rejects) > MAX_ROWS else "")
         body = (f'<p class="note">这些行没有评分，需核对后重新提交：</p><table>'
-                f"{_cols(40, 14, 24, 30, 82)}<thead><tr>"
+                f"{_cols(36, 12, 22, 28, 84)}<thead><tr>"
                 f"<th>文件</th><th class=num>行号</th><th>组织编号</th><th>字段</th><th>原因</th>"
                 f"</tr></thead><tbody>{items}</tbody></table>{more}")
     number = "八" if data.comparison is not None else "七"
