@@ -134,3 +134,19 @@ def test_explanation_column_only_on_request(catalog, tmp_path):
     assert sheet.cell(1, sheet.max_column).value == "得分说明"
     text = sheet.cell(2, sheet.max_column).value
     assert "权重70%" in text and sheet.cell(2, sheet.max_column).alignment.wrap_text
+
+
+def test_scoring_to_xlsx_lists_the_run_and_its_rejects(cli, tmp_path):
+    from .conftest import later_evaluations
+
+    result = cli("score", SCHEME, later_evaluations(tmp_path / "later.jsonl"), "--orgs", ORGS,
+                 "--db", "runs.db", "--out", "结果.xlsx", "-q")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook("结果.xlsx")
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row[0]}
+    assert (summary["批次"], summary["评分个数"], summary["拒绝行数"]) == (1, 55, 1)
+    assert summary["方案编号"] == SCHEME
+    rejects = list(book["拒绝的行"].iter_rows(values_only=True))
+    assert rejects[1][1:4] == (56, "jl-b99", "上级党组织评议得分")
+    ranks = {row[0]: row[6] for row in book["评分结果"].iter_rows(min_row=2, values_only=True)}
+    assert ranks["jl-b06"] == 1 and len(ranks) == 55

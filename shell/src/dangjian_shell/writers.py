@@ -320,9 +320,25 @@ def run_facts(run: dict, scheme) -> list[tuple[str, Any]]:
         [("方案编号", run["scheme_id"]), ("方案版本", run.get("scheme_version") or "")]
     facts += [("评分时间", local_time(run.get("finished_at") or run.get("started_at"))),
               ("读入行数", run.get("read", 0)), ("拒绝行数", run.get("rejected", 0))]
+    for message in batch_findings(run):
+        facts.append(("批次规则", message))
     if run.get("note"):
         facts.append(("备注", run["note"]))
     return facts
+
+
+def batch_findings(run: dict[str, Any]) -> list[str]:
+    """The run's batch-rule findings (such as a quota on 好), when the store records them."""
+    found = run.get("batch_findings") or run.get("findings") or []
+    messages = []
+    for item in found if isinstance(found, list) else []:
+        if isinstance(item, str):
+            messages.append(item)
+        elif isinstance(item, dict) and item.get("message"):
+            messages.append(str(item["message"]))
+        elif getattr(item, "message", None):
+            messages.append(str(item.message))
+    return messages
 
 
 def local_time(stamp: str | None) -> str:

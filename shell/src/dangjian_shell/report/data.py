@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from dangjian.models import Organization, Reject, Result
 from dangjian.outcomes import UNGRADED
@@ -16,7 +15,7 @@ from dangjian.ranking import TIE_RULE
 
 from ..summary import grade_order
 from ..units import Units, rank_run, units_of_run
-from ..writers import field_title, local_time
+from ..writers import batch_findings, field_title, local_time
 
 
 @dataclass
@@ -153,20 +152,6 @@ def _unit_tables(rows: list[Row], units: Units) -> list[UnitTable]:
     return [UnitTable(units.title(unit), unit,
                       sorted(members, key=lambda row: (row.unit_rank or 0, row.rank)))
             for unit, members in groups.items()]
-
-
-def batch_findings(run: dict[str, Any]) -> list[str]:
-    """The run's batch-rule findings (such as a quota on 好), when the store records them."""
-    found = run.get("batch_findings") or run.get("findings") or []
-    messages = []
-    for item in found if isinstance(found, list) else []:
-        if isinstance(item, str):
-            messages.append(item)
-        elif isinstance(item, dict) and item.get("message"):
-            messages.append(str(item["message"]))
-        elif getattr(item, "message", None):
-            messages.append(str(item.message))
-    return messages
 
 
 def _compare(store, earlier: int, rows: list[Row], scheme) -> Comparison:
