@@ -63,8 +63,8 @@ def test_result_xlsx_has_the_results_a_summary_and_the_rejects(book):
 def test_result_sheet_has_widths_a_bold_frozen_header_and_an_autofilter(book):
     sheet = book["评分结果"]
     header = [cell.value for cell in sheet[1]]
-    assert header[:10] == ["组织编号", "组织名称", "组织类型", "总分", "满分", "等次", "名次",
-                           "上级组织", "单位内名次", "按分数等次"]
+    assert header[:10] == ["组织编号", "组织名称", "组织类型", "总分", "满分", "等次", "按分数等次",
+                           "名次", "上级组织", "单位内名次"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}56"
@@ -84,7 +84,7 @@ def test_each_result_column_has_one_number_format(book):
     assert (row["组织编号"], row["总分"], row["等次"], row["名次"]) == (
         "jl-jgdw", pytest.approx(86.29), "较好", 38)
     b06 = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "jl-b06")
-    assert (b06[3], b06[6], b06[7], b06[8]) == (pytest.approx(97.43), 1, "省卫生健康委机关党委", 1)
+    assert (b06[3], b06[7], b06[8], b06[9]) == (pytest.approx(97.43), 1, "省卫生健康委机关党委", 1)
 
 
 def test_summary_sheet_counts_grades_in_grade_order(book):
@@ -148,5 +148,5 @@ def test_scoring_to_xlsx_lists_the_run_and_its_rejects(cli, tmp_path):
     assert summary["方案编号"] == SCHEME
     rejects = list(book["拒绝的行"].iter_rows(values_only=True))
     assert rejects[1][1:4] == (56, "jl-b99", "上级党组织评议得分")
-    ranks = {row[0]: row[6] for row in book["评分结果"].iter_rows(min_row=2, values_only=True)}
+    ranks = {row[0]: row[7] for row in book["评分结果"].iter_rows(min_row=2, values_only=True)}
     assert ranks["jl-b06"] == 1 and len(ranks) == 55

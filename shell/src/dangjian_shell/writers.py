@@ -71,7 +71,7 @@ class ResultColumns:
         unit = [text("上级组织", 24), integer("单位内名次")] if self.units is not None else []
         return [text("组织编号", 14), text("组织名称", 28), text("组织类型", 12),
                 number("总分", self.places), number("满分", self.places), text("等次", 8),
-                integer("名次"), *unit, text("按分数等次", 12),
+                text("按分数等次", 12), integer("名次"), *unit,
                 *(number(f"{title}得分", 2) for _, title in self.components),
                 text("一票否决", 30), text("结果运用", 30), text("不得评定", 24),
                 text("诊断", 30), text("距上一等次", 20), text("方案", 18), text("方案版本", 10),
@@ -91,7 +91,7 @@ class ResultColumns:
             unit = [self.units.title(parent) if parent is not None else "",
                     ranking.unit_rank(r.org_id, r.total) if ranking is not None else None]
         return [r.org_id, r.org_name, self.type_titles.get(r.org_type, r.org_type), r.total,
-                r.max, r.grade, rank, *unit, r.points_grade,
+                r.max, r.grade, r.points_grade, rank, *unit,
                 *(_points(points.get(cid)) for cid, _ in self.components),
                 "；".join(_fired(v) for v in r.vetoes),
                 "；".join(_fired(c) for c in r.consequences),
