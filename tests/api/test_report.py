@@ -46,3 +46,23 @@ def test_a_results_page_carries_the_ranks_of_the_whole_run(client):
     full = client.get("/runs/1/results?limit=100", headers=READ).json()
     ranks = {r["org_id"]: r["rank"] for r in full["ranks"]}
     assert ranks["jl-b04"] == ranks["jl-u04"] == 11 and ranks["jl-b05"] == 13
+
+
+def test_report_from_the_live_server_renders_in_headless_chromium(live_server, tmp_path):
+    import httpx
+
+    from ..report.conftest import headless, need
+
+    chromium = need("chromium")
+    created = httpx.post(f"{live_server}/schemes/{SCHEME}/runs", headers=WRITE, json={
+        "evaluations": seed_lines("evaluations.jsonl"), "orgs": seed_lines("orgs.jsonl")})
+    run_id = created.json()["run_id"]
+    response = httpx.get(f"{live_server}/runs/{run_id}/report", headers=READ)
+    assert response.status_code == 200
+    page = tmp_path / "报告.html"
+    page.write_bytes(response.content)
+    dom = headless(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
+    text = dom.stdout.decode("utf-8")
+    assert re.findall(r'class="label">([^<]+)<', text) == ["好", "较好", "一般", "差"]
+    assert '<tr><td>好</td><td class="num">34</td><td class="num">61.8%</td></tr>' in text
+    assert '<td class="num">11（并列）</td><td>财务处党支部</td>' in text

@@ -91,3 +91,21 @@ def runs(cli, tmp_path):
                  "--db", "runs.db", "-q")
     assert second.exit_code == 0, second.output
     return cli
+
+
+@pytest.fixture
+def flat(cli, tmp_path):
+    """flat.db: the seeds scored with each organization inline and no parent given anywhere,
+    so the run knows no units."""
+    orgs = {o["id"]: o for o in map(json.loads, ORGS.read_text(encoding="utf-8").splitlines())}
+    lines = []
+    for line in (SEEDS / "evaluations.jsonl").read_text(encoding="utf-8").splitlines():
+        evaluation = json.loads(line)
+        org = orgs[evaluation["org_id"]]
+        evaluation["org"] = {"name": org["name"], "type": org["type"]}
+        lines.append(json.dumps(evaluation, ensure_ascii=False))
+    path = tmp_path / "flat.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("score", SCHEME, path, "--db", "flat.db", "-q")
+    assert result.exit_code == 0, result.output
+    return cli

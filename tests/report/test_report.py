@@ -71,8 +71,8 @@ def test_pdf_report_is_a4_and_its_text_has_the_counts_names_and_moves(runs, chro
     assert "jl-b99" in rejects and "上级党组织评议" in rejects and "inputs.superior" not in rejects
 
 
-def test_without_units_the_report_says_how_to_get_them(runs):
-    runs("report", "--db", "runs.db", "--out", "报告.html")
+def test_without_units_the_report_says_how_to_get_them(flat):
+    flat("report", "--db", "flat.db", "--out", "报告.html")
     html = Path("报告.html").read_text(encoding="utf-8")
     assert "评分数据中没有上级组织" in html and "<h3>全部组织（55个" in html
 

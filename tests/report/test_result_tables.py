@@ -17,8 +17,13 @@ def test_results_table_shows_ranks_and_states_the_tie_rule(runs):
     text = runs("results", "1", "--db", "runs.db", "--orgs", ORGS).stdout
     assert "名次" in text and "单位内名次" in text and "11（并列）" in text
     assert "总分相同者名次相同，其后名次顺延（如 1、2、2、4）" in text
-    plain = runs("results", "1", "--db", "runs.db").stdout
-    assert "单位内名次需要上级组织，可用 --orgs 组织名册给出" in plain
+
+
+def test_results_of_a_run_without_parents_rank_the_batch_and_say_how_to_get_units(flat):
+    plain = flat("results", "--db", "flat.db").stdout
+    assert "11（并列）" in plain and "单位内名次需要上级组织，可用 --orgs 组织名册给出" in plain
+    ranked = flat("results", "--db", "flat.db", "--orgs", ORGS).stdout
+    assert "单位内名次" in ranked and "省卫生健康委机关党委" in ranked
 
 
 def test_equal_totals_share_a_rank_in_the_csv_and_the_next_rank_skips(runs):
