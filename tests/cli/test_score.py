@@ -40,10 +40,10 @@ def test_jsonl_batch_scores_three_and_rejects_five_with_reasons(cli, data):
     by_row = {int(r["行号"]): r for r in rows}
     assert sorted(by_row) == [3, 4, 5, 6, 8]
     assert all(r["文件"].endswith("evaluations.jsonl") for r in rows)
-    assert by_row[3]["字段"] == "inputs.onsite" and "“优秀”不是有效值" in by_row[3]["原因"]
+    assert by_row[3]["字段"] == "现场评议测评" and "“优秀”不是有效值" in by_row[3]["原因"]
     assert "不是有效的 JSON" in by_row[4]["原因"]
-    assert by_row[5]["字段"] == "org.type" and "未知的组织类型“小组”" in by_row[5]["原因"]
-    assert by_row[6]["字段"] == "inputs.superior" and "缺少必填输入 superior" in by_row[6]["原因"]
+    assert by_row[5]["字段"] == "组织类型" and "未知的组织类型“小组”" in by_row[5]["原因"]
+    assert by_row[6]["字段"] == "上级党组织评议得分" and "缺少必填输入 superior" in by_row[6]["原因"]
     assert "缺少必填字段 org_id" in by_row[8]["原因"]
 
 

@@ -68,7 +68,7 @@ def test_one_run_over_jsonl_csv_and_xlsx_loses_no_row(tmp_path, inputs):
     assert (results["x-c01"]["total"], results["x-c01"]["grade"]) == (96.5, "好")
     rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8-sig")
     for expected in ("a.jsonl,4,,,不是有效的 JSON", "未知的组织类型“小组”", "缺少必填输入 superior",
-                     "“优秀”不是有效值", "b.csv,3,,,本行含有无法识别的字符", "c.xlsx,3,x-c02,inputs.onsite"):
+                     "“优秀”不是有效值", "b.csv,3,,,本行含有无法识别的字符", "c.xlsx,3,x-c02,现场评议测评"):
         assert expected in rejects, expected
     store = Store(tmp_path / "runs.db")
     assert store.run(1)["rejected"] == 7 and store.count_results(1) == 6

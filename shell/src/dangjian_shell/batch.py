@@ -20,6 +20,7 @@ from .preflight import check_writable
 from .progress import ScoringProgress
 from .readers import digest
 from .sources import InputFile
+from .units import Units
 from .writers import RejectWriter, ResultColumns, ResultWriter, output_kind
 
 SHOW_REJECTS = 10
@@ -100,9 +101,10 @@ def run_batch(request: BatchRequest) -> BatchReport:
     items = itertools.chain.from_iterable(
         score_records(plan, f.records(), workers=workers, source=f.source, registry=registry)
         for f in files)
-    columns = ResultColumns(plan.scheme, catalog)
+    units = Units.from_orgs(registry.values(), "组织名册") if registry else None
+    columns = ResultColumns(plan.scheme, catalog, units=units)
     out = ResultWriter(request.out, columns) if request.out is not None else None
-    rejects = RejectWriter(request.rejects) if request.rejects is not None else None
+    rejects = RejectWriter(request.rejects, plan.scheme) if request.rejects is not None else None
     # Without a database the repeated ids are counted here; with one, SQLite counts them.
     seen: dict[str, int] | None = {} if request.db is None else None
 
@@ -111,6 +113,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
             if isinstance(item, Reject):
                 if rejects is not None:
                     rejects.write(item)
+                if out is not None:
+                    out.reject(item)
                 if len(report.first_rejects) < SHOW_REJECTS:
                     report.first_rejects.append(item)
             else:
@@ -142,6 +146,8 @@ def run_batch(request: BatchRequest) -> BatchReport:
             for writer in writers:
                 writer.discard()
             raise
+        if out is not None:
+            out.run_id = report.summary.run_id
         for writer in writers:
             writer.close()
 

@@ -21,6 +21,7 @@ from .commands import (
     explain,
     flags,
     lint_report,
+    report,
     rollup,
     runs,
     sample,
@@ -71,8 +72,8 @@ def root(
     """dangjian：党建考核的规则与计分。"""
 
 
-for module in (demo, catalog, template, score, explain, runs, sample, coverage, lint_report,
-               deadlines, rollup, flags):
+for module in (demo, catalog, template, score, explain, runs, report, sample, coverage,
+               lint_report, deadlines, rollup, flags):
     module.register(app)
 
 

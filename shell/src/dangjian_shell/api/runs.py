@@ -100,14 +100,22 @@ def list_results(
     offset: Offset = 0,
     lines: Annotated[bool, QueryParameter(description="是否附逐条得分说明")] = False,
 ) -> ResultsPage:
-    """按输入顺序分页列出结果；total 为符合筛选条件的总数。"""
+    """按输入顺序分页列出结果；total 为符合筛选条件的总数。ranks 与 results 一一对应：
+    rank 为在整个批次中的名次（不受筛选和分页影响），unit_rank 为在同一上级组织之下的名次；
+    名次规则见 tie_rule（总分相同者名次相同，其后名次顺延）。"""
+    from dangjian.ranking import TIE_RULE
+
+    from .report import page_ranks
+
     type_id = _type_id(state.catalog, org_type)
     with store_at(state.settings.db_path) as store:
         store.run(run_id)
         total = store.count_results(run_id, grade=grade, org_type=type_id)
         results = list(store.results(run_id, grade=grade, org_type=type_id, limit=limit,
                                      offset=offset, with_lines=lines))
-    return ResultsPage(run_id=run_id, total=total, limit=limit, offset=offset, results=results)
+        ranks = page_ranks(store, run_id, results)
+    return ResultsPage(run_id=run_id, total=total, limit=limit, offset=offset, results=results,
+                       ranks=ranks, tie_rule=TIE_RULE)
 
 
 @get("/runs/{run_id:int}/results/{org_id:str}", summary="一个组织在批次中的结果",

@@ -119,14 +119,27 @@ class RunInfo(msgspec.Struct, **_OUT):
     note: str
 
 
+class RankOut(msgspec.Struct, **_OUT):
+    """Where one result stands in its whole run (`rank`) and under its parent (`unit_rank`,
+    null when the run does not record the parent); the tie rule is the page's `tie_rule`."""
+
+    org_id: str
+    rank: int
+    unit_id: str | None
+    unit_rank: int | None
+
+
 class ResultsPage(msgspec.Struct, **_OUT):
-    """One page of a run's results in input order; `total` counts every match of the filters."""
+    """One page of a run's results in input order; `total` counts every match of the filters;
+    `ranks[i]` is the rank of `results[i]` in the whole run."""
 
     run_id: int
     total: int
     limit: int
     offset: int
     results: list[Result]
+    ranks: list[RankOut] = []
+    tie_rule: str = ""
 
 
 class DrawRequest(msgspec.Struct, **_IN):

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .options import DEFAULT_DB, DbOpt, JsonOpt
+from .options import DEFAULT_DB, DbOpt, JsonOpt, OrgsOpt
 
 RUNS_HELP = """列出数据库中的评分批次。
 
@@ -16,6 +16,8 @@ RUNS_HELP = """列出数据库中的评分批次。
 RESULTS_HELP = """列出一个批次的评分结果，或被拒绝的行。
 
 默认最近一次批次，可按等次、组织类型筛选，输出为表格、JSONL、CSV 或 XLSX。--rejected 列出该批次被拒绝的行。
+
+名次按总分从高到低排在整个批次中（筛选不改变名次）；总分相同者名次相同，其后名次顺延（如 1、2、2、4）。单位内名次在同一上级组织之下排列，上级组织取自评分时的组织信息或 --orgs 组织名册。
 
 示例：
 
@@ -87,6 +89,7 @@ def results(
         "--out", "-o", help="写入文件（.jsonl、.csv、.xlsx）")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="最多列出几个")] = None,
     rejected: Annotated[bool, typer.Option("--rejected", help="列出被拒绝的行及原因")] = False,
+    orgs: OrgsOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     from dangjian import load_catalog
@@ -108,18 +111,29 @@ def results(
     try:
         run_id = run if run is not None else store.latest_run_id()
         meta = store.run(run_id)
+        loaded = catalog.schemes.get(meta["scheme_id"])
+        scheme = loaded.scheme if loaded is not None else None
         if rejected:
             _show_rejects(store.rejects(run_id)[:limit] if limit else store.rejects(run_id),
-                          fmt, out_path)
+                          fmt, out_path, scheme)
             return
         type_id = _type_id(catalog, org_type)
+        units, ranking = None, None
+        if fmt != "jsonl":
+            from ..orgs import read_orgs
+            from ..units import rank_run, units_of_run
+
+            units = units_of_run(store, run_id, read_orgs(orgs, catalog) if orgs else None,
+                                 f"组织名册 {orgs}" if orgs else "")
+            ranking = rank_run(store, run_id, units)
         items = store.results(run_id, grade=grade, org_type=type_id, limit=limit,
                               with_lines=fmt == "jsonl")
         total = store.count_results(run_id, grade=grade, org_type=type_id)
         if fmt == "table":
-            _table(catalog, meta, items, total)
+            _table(catalog, meta, items, total, units, ranking)
         else:
-            _write(catalog, meta, items, fmt, out_path)
+            _write(catalog, meta, items, fmt, out_path, units, ranking,
+                   store.rejects(run_id) if fmt == "xlsx" else [])
     finally:
         store.close()
 
@@ -131,7 +145,8 @@ def _type_id(catalog, org_type: str | None) -> str | None:
     return by_title.get(org_type, org_type)
 
 
-def _table(catalog, meta: dict, items, total: int) -> None:
+def _table(catalog, meta: dict, items, total: int, units, ranking) -> None:
+    from dangjian.ranking import TIE_RULE
     from rich.table import Table
 
     from ..console import esc, out
@@ -139,36 +154,57 @@ def _table(catalog, meta: dict, items, total: int) -> None:
 
     table = Table(title=f"批次 {meta['id']}：{esc(meta['scheme_id'])} {esc(meta['scheme_version'])}"
                   f"，共 {total} 个", title_justify="left")
+    by_unit = units.known
     for name, justify in (("组织编号", "left"), ("组织名称", "left"), ("类型", "left"),
-                          ("总分", "right"), ("等次", "left"), ("一票否决 / 结果运用", "left")):
+                          ("总分", "right"), ("等次", "left"), ("名次", "right"),
+                          *((("上级组织", "left"), ("单位内名次", "right")) if by_unit else ()),
+                          ("一票否决 / 结果运用", "left")):
         table.add_column(name, justify=justify)
     shown = 0
     for r in items:
         shown += 1
         fired = "、".join([*(v.title for v in r.vetoes), *(c.title for c in r.consequences)])
+        unit = []
+        if by_unit:
+            parent = units.unit_of(r.org_id)
+            unit_rank = ranking.unit_rank(r.org_id, r.total)
+            unit = [esc(units.title(parent)) if parent is not None else "",
+                    str(unit_rank) if unit_rank is not None else ""]
         table.add_row(esc(r.org_id), esc(r.org_name), esc(org_type_title(catalog, r.org_type)),
-                      f"{r.total:f}", esc(r.grade), esc(fired))
+                      f"{r.total:f}", esc(r.grade), _rank_text(ranking, r.total), *unit,
+                      esc(fired))
     console = out()
     console.print(table)
     if shown < total:
         console.print(f"（显示 {shown} 个，共 {total} 个）")
+    console.print(f"名次：{TIE_RULE}" + ("" if by_unit else
+                  "；单位内名次需要上级组织，可用 --orgs 组织名册给出"))
 
 
-def _write(catalog, meta: dict, items, fmt: str, out_path: Path | None) -> None:
+def _rank_text(ranking, total) -> str:
+    rank = ranking.rank(total)
+    return f"{rank}（并列）" if ranking.batch.shared(total) else str(rank)
+
+
+def _write(catalog, meta: dict, items, fmt: str, out_path: Path | None, units, ranking,
+           rejects) -> None:
     import itertools
 
-    from ..writers import ResultColumns, ResultWriter
+    from ..writers import ResultColumns, ResultWriter, run_facts
 
     first = next(items, None)
     scheme = catalog.schemes.get(meta["scheme_id"])
     components = None
     if scheme is None or scheme.scheme.version != meta["scheme_version"]:
         components = [(c.id, c.title) for c in first.components] if first else []
-    columns = ResultColumns(scheme.scheme if scheme else None, catalog, components)
+    columns = ResultColumns(scheme.scheme if scheme else None, catalog, components, units=units)
     if out_path is None and fmt == "csv":
-        writer = _StdoutCsv(columns)
+        writer = _StdoutCsv(columns, ranking)
     else:
-        writer = ResultWriter(out_path if out_path is not None else "-", columns)
+        writer = ResultWriter(out_path if out_path is not None else "-", columns,
+                              ranking=ranking, facts=run_facts(meta, columns.scheme))
+        for reject in rejects:
+            writer.reject(reject)
     try:
         for r in itertools.chain([first] if first else [], items):
             writer.write(r)
@@ -183,11 +219,12 @@ def _write(catalog, meta: dict, items, fmt: str, out_path: Path | None) -> None:
 class _StdoutCsv:
     """CSV of results on stdout (for pipes); files go through `ResultWriter`."""
 
-    def __init__(self, columns) -> None:
+    def __init__(self, columns, ranking) -> None:
         import csv
         import sys
 
         self.columns = columns
+        self.ranking = ranking
         self.count = 0
         self._csv = csv.writer(sys.stdout, lineterminator="\n")
         self._csv.writerow(columns.header())
@@ -197,13 +234,13 @@ class _StdoutCsv:
 
         self.count += 1
         self._csv.writerow(["" if v is None else f"{v:f}" if isinstance(v, Decimal) else v
-                            for v in self.columns.row(result)])
+                            for v in self.columns.row(result, self.ranking)])
 
     def close(self) -> None:
         return None
 
 
-def _show_rejects(rejects, fmt: str, out_path: Path | None) -> None:
+def _show_rejects(rejects, fmt: str, out_path: Path | None, scheme) -> None:
     import csv
     import sys
 
@@ -211,10 +248,10 @@ def _show_rejects(rejects, fmt: str, out_path: Path | None) -> None:
 
     from ..console import err, esc, out
     from ..summary import reject_text
-    from ..writers import REJECT_COLUMNS, RejectWriter
+    from ..writers import RejectWriter, reject_columns, reject_row
 
     if out_path is not None:
-        writer = RejectWriter(out_path)
+        writer = RejectWriter(out_path, scheme)
         for reject in rejects:
             writer.write(reject)
         writer.close()
@@ -224,10 +261,9 @@ def _show_rejects(rejects, fmt: str, out_path: Path | None) -> None:
             typer.echo(msgspec.json.encode(reject).decode())
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([title for _, title in REJECT_COLUMNS])
+        writer.writerow([column.title for column in reject_columns(scheme)])
         for reject in rejects:
-            writer.writerow([getattr(reject, key) or "" if key != "row" else reject.row
-                             for key, _ in REJECT_COLUMNS])
+            writer.writerow(["" if v is None else v for v in reject_row(reject, scheme)])
     else:
         console = out()
         if not rejects:
