@@ -343,7 +343,7 @@ class JilinHealth2019(TaxBenefitSystem):
 
 # -- input and output -----------------------------------------------------------------------
 class _Inputs(msgspec.Struct):
-    onsite: list[int | float | str] | int | float | str
+    onsite: list[int | float | str] | dict[str, int] | int | float | str
     superior: int | float
     integrity_problem: bool = False
     many_problems: bool = False
@@ -360,6 +360,16 @@ def _quantized(points: np.ndarray) -> np.ndarray:
     """Points as whole ten-thousandths; anything beyond ±1000 points is clipped (still out of
     range, refused by the model) so that it fits OpenFisca's 32-bit integers."""
     return np.rint(np.clip(points, -1000, 1000) * QUANTUM).astype(np.int32)
+
+
+def _raters(onsite) -> list:
+    """The on-site rating as one value a rater: a list as given, a table of ballot counts
+    ({"好": 30, "较好": 5}) spread out, a single score or ballot as one rater."""
+    if onsite.__class__ is list:
+        return onsite
+    if onsite.__class__ is dict:
+        return [label for label, count in onsite.items() for _ in range(count)]
+    return [onsite]
 
 
 _CODES = {label: _LABEL_CODE - (i + 1) for i, label in enumerate(BALLOT_LABELS)}
@@ -386,8 +396,7 @@ class Peer:
 
     def _compute(self, lines: list[bytes]) -> dict[str, np.ndarray]:
         records = self.decode(b"[" + b",".join(lines) + b"]")
-        onsite = [r.inputs.onsite if r.inputs.onsite.__class__ is list else [r.inputs.onsite]
-                  for r in records]
+        onsite = [_raters(r.inputs.onsite) for r in records]
         n = len(records)
         counts = np.fromiter(map(len, onsite), np.int64, n)
         codes = _CODES

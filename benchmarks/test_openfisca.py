@@ -51,3 +51,29 @@ def test_openfisca_in_process(jilin_lines, kernel_verdicts, figures):
     agree(kernel_verdicts, [verdict(line) for line in lines])
     figures.add("peer: OpenFisca in process (decode, compute, render)", RECORDS / seconds,
                 "records/s")
+
+
+def test_openfisca_model_on_the_golden_cases():
+    """The model itself against the plugin's hand-computed golden cases that score (89.995 →
+    90.00 好, 80.125 → 80.13, mixed ballots, vetoes …): a peer that merely agreed with a wrong
+    kernel would fail here."""
+    import tomllib
+
+    import msgspec
+
+    from .openfisca_peer import scheme_path
+
+    cases = [case for case in tomllib.loads(
+        (scheme_path().parent / "golden.toml").read_text(encoding="utf-8"))["cases"]
+        if not case["expect"].get("rejected")]
+    assert len(cases) > 20
+    lines = Peer().run([msgspec.json.encode(case["evaluation"]) for case in cases])
+    for case, line in zip(cases, lines):
+        got = msgspec.json.decode(line)
+        expect = case["expect"]
+        assert (got["total"], got["grade"]) == (expect["total"], expect["grade"]), case["name"]
+        for key in ("vetoes", "consequences"):
+            if key in expect:
+                assert sorted(got[key]) == sorted(expect[key]), case["name"]
+        assert set(expect.get("eligible", [])) <= set(got["eligible"]), case["name"]
+        assert not set(expect.get("ineligible", [])) & set(got["eligible"]), case["name"]
