@@ -1,7 +1,7 @@
 """Benchmark set-up: sizes from the environment, generated input files, the floor and the
 pipeline runs (shared by the ratio benchmarks), and the figures table printed at the end.
 
-Sizes: `DANGJIAN_BENCH_RECORDS` (default 100000) for floor, pipeline and kernel;
+Sizes: `DANGJIAN_BENCH_RECORDS` (default 100000) for floor, pipeline, kernel and OpenFisca;
 `DANGJIAN_BENCH_ROUNDS` (default 1): each timing is the best of this many runs;
 `DANGJIAN_BENCH_PEER_RECORDS` (default 20000) for zen-engine; `DANGJIAN_BENCH_5M=1` adds the
 5,000,000-record memory run. `DANGJIAN_BENCH_DATA=dir` keeps generated inputs between runs;
@@ -18,7 +18,8 @@ import pytest
 from dangjian import load_catalog
 
 from .figures import Figures, strict
-from .measure import file_digest, measure_floor, remove_db, run, score_command
+from .kernel_calls import decide, verdict
+from .measure import db_bytes, measure_floor, remove_db, run, score_command
 from .synthetic import evaluations_jilin, write_jsonl
 
 RECORDS = int(os.environ.get("DANGJIAN_BENCH_RECORDS", "100000"))
@@ -43,6 +44,10 @@ def pytest_terminal_summary(terminalreporter):
         return
     _figures.notes.append(_machine("at end"))
     for line in _figures.report():
+        terminalreporter.write_line(line)
+    terminalreporter.write_line("")
+    terminalreporter.write_line("for benchmarks/README.md:")
+    for line in _figures.markdown():
         terminalreporter.write_line(line)
     target = os.environ.get("DANGJIAN_BENCH_JSON")
     if target:
@@ -92,42 +97,63 @@ def plan():
 
 
 @pytest.fixture(scope="session")
-def floor(plan, jilin_file, data_dir, figures):
-    """The floor, measured once per run: decode the JSONL, insert the rows the CLI stores."""
-    result = min((measure_floor(plan, jilin_file, data_dir / "floor.db") for _ in range(ROUNDS)),
+def floor(jilin_file, data_dir, figures):
+    """The floor, measured once per run: decode the JSONL, insert one ~300-byte row each."""
+    result = min((measure_floor(jilin_file, data_dir / "floor.db") for _ in range(ROUNDS)),
                  key=lambda floor: floor.seconds)
     figures.add("floor: msgspec decode", result.records / result.decode_seconds, "records/s")
-    figures.add("floor: SQLite insert (as stored, one transaction)",
-                result.records / result.insert_seconds, "rows/s")
+    figures.add(f"floor: SQLite insert, one {result.row_bytes:.0f}-byte row each, "
+                "one transaction", result.records / result.insert_seconds, "rows/s")
     figures.add("floor: decode + insert", result.rate, "records/s")
     return result
 
 
 @pytest.fixture(scope="session")
 def pipeline(jilin_file, data_dir, figures):
-    """`dangjian score` end to end with --db and --out, one and two workers."""
-    runs = {}
-    digests = {}
+    """`dangjian score SCHEME FILE --db DB` end to end, one and two workers, each a cold
+    process; the database of the one-worker run is kept for its size."""
+    runs, summaries, sizes = {}, {}, {}
     for _ in range(ROUNDS):
         for workers in (1, 2):
-            db, out = data_dir / f"pipeline-{workers}.db", data_dir / f"pipeline-{workers}.jsonl"
+            db = data_dir / f"pipeline-{workers}.db"
             remove_db(db)
-            done = run(score_command(SCHEME, jilin_file, db, out, workers))
+            done = run(score_command(SCHEME, jilin_file, db, workers))
             assert done.returncode == 0, done.stderr
             summary = done.json()
             assert summary["read"] == RECORDS
             assert summary["scored"] + summary["rejected"] == RECORDS
             assert summary["workers"] == workers
-            digests[workers] = file_digest(out)
+            summaries[workers] = (summary["scored"], summary["rejected"], summary["grades"])
+            sizes[workers] = db_bytes(db)
             if workers not in runs or done.seconds < runs[workers].seconds:
                 runs[workers] = done
             remove_db(db)
-            out.unlink()
     for workers, done in runs.items():
-        figures.add(f"pipeline: dangjian score --workers {workers}", RECORDS / done.seconds,
+        figures.add(f"pipeline: dangjian score --db, --workers {workers}", RECORDS / done.seconds,
                     "records/s")
-    assert digests[1] == digests[2], "--workers 2 wrote different results from --workers 1"
-    return runs
+    figures.add("pipeline: database bytes per organization", sizes[1] / RECORDS, "B")
+    assert summaries[1] == summaries[2], "--workers 2 scored differently from --workers 1"
+    return runs, sizes
+
+
+@pytest.fixture(scope="session")
+def jilin_lines(jilin_file) -> list[bytes]:
+    with open(jilin_file, "rb") as f:
+        return [line for line in f.read().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def kernel_verdicts(plan, jilin_lines) -> list[tuple]:
+    """What the kernel decides for every generated record (total, grade, vetoes, eligible
+    honours, consequences), untimed: what each peer must reproduce exactly."""
+    places = plan.scheme.rounding.places
+    return [verdict(result, places) for result in decide(plan, jilin_lines)]
+
+
+def agree(kernel: list[tuple], peer: list[tuple]) -> None:
+    assert len(peer) == len(kernel), f"{len(peer)} results for {len(kernel)} records"
+    mismatched = [(i, k, p) for i, (k, p) in enumerate(zip(kernel, peer)) if k != p]
+    assert not mismatched, f"{len(mismatched)} records differ, first: {mismatched[:3]}"
 
 
 def timed(benchmark, fn):
@@ -142,3 +168,14 @@ def timed(benchmark, fn):
 
     result = benchmark.pedantic(once, rounds=ROUNDS, iterations=1)
     return min(times), result
+
+
+def best_of(fn):
+    """Run `fn` `ROUNDS` times without pytest-benchmark (whose fixture times one call a test);
+    (best seconds, last result)."""
+    best, result = float("inf"), None
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result

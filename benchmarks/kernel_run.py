@@ -1,36 +1,38 @@
-"""The batch without the command line: JSONL in, results out and stored, nothing else kept.
+"""The batch through the kernel's stable calls alone: JSONL in, every record decoded and scored
+(`Plan.assess` where the kernel has it, else `Plan.score`), nothing kept, stored or written.
 
-`python -m benchmarks.kernel_run SCHEME INPUT DB OUT` (from the repository root) does what
-`dangjian score` does with the kernel's own calls only, so the memory benchmark can tell the
-kernel's share of the peak from the command's.
+`python -m benchmarks.kernel_run SCHEME INPUT` (from the repository root) prints how many lines
+were read, scored and rejected, so the memory benchmark can tell the kernel's share of the
+command's peak.
 """
 
 from __future__ import annotations
 
 import sys
 
-from dangjian import load_catalog
-from dangjian.pipeline import Encoded, score_records
-from dangjian.runs import run_meta
-from dangjian.storage import Store
+from dangjian import DangjianError, load_catalog
+
+from .kernel_calls import assessor, decoder
 
 
-def main(scheme: str, source: str, db: str, out: str) -> None:
+def main(scheme: str, source: str) -> None:
     plan = load_catalog().plan(scheme)
-    store = Store(db)
-    with open(source, "rb") as lines, open(out, "wb") as results:
-        def written(items):
-            for item in items:
-                if isinstance(item, Encoded):
-                    results.write(item.json() + b"\n")
-                yield item
-
-        pairs = ((n, line) for n, line in enumerate(lines, 1) if line.strip())
-        summary = store.write_run(run_meta(plan, sources=[source]),
-                                  written(score_records(plan, pairs, source=source)))
-    store.close()
-    print(summary.read, summary.scored, summary.rejected)
+    decode, assess = decoder(plan), assessor(plan)
+    read = scored = 0
+    with open(source, "rb") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            read += 1
+            try:
+                evaluation = decode(line, read)
+                if type(evaluation).__name__ != "Reject":
+                    assess(evaluation)
+                    scored += 1
+            except DangjianError:
+                pass
+    print(read, scored, read - scored)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:3])

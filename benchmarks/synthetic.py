@@ -143,9 +143,3 @@ def write_jsonl(path: Path, records: Iterator[dict]) -> int:
         if buffer:
             f.write(b"\n".join(buffer) + b"\n")
     return count
-
-
-def write_scheme_25(path: Path) -> Path:
-    """The 25-criterion scheme as a JSON scheme file, for `dangjian score <file>`."""
-    path.write_bytes(msgspec.json.encode(scheme_25()))
-    return path
