@@ -4,7 +4,9 @@ The format follows the extension; `-` writes JSONL to stdout. A file is written 
 target and renamed into place when complete, so an interrupted run never leaves a partial
 file under the name the user asked for. JSONL objects are exactly
 `dangjian.storage.encode_result`; CSV and XLSX hold one row per organization with Chinese
-headers, totals as written by the scheme's rounding.
+headers, totals as written by the scheme's rounding. Every cell goes through `cells`: text a
+spreadsheet would run as a formula is neutralised, XLSX's 32,767-character limit is never a
+silent cut (the writer says how many cells it cut).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dangjian.errors import InputFileError
 from dangjian.models import Reject, Result
 from dangjian.pipeline import Encoded
 from dangjian.storage import encode_result
+
+from .cells import CellGuard, csv_row
 
 OUTPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 _decode_result = msgspec.json.Decoder(Result).decode
@@ -101,6 +105,7 @@ class _Table:
     def __init__(self, path: Path, kind: str, header: list[str], sheet: str) -> None:
         self.path, self.kind = path, kind
         self._partial = partial_path(path)
+        self.guard = CellGuard()
         if kind == "csv":
             # Kept open across write() calls and closed by close(): a context manager cannot.
             self._file = open(self._partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -116,14 +121,13 @@ class _Table:
 
     def append(self, values: list[Any]) -> None:
         if self.kind == "csv":
-            self._csv.writerow(["" if v is None else f"{v:f}" if isinstance(v, Decimal) else v
-                                for v in values])
+            self._csv.writerow(csv_row(values))
         else:
             self._sheet.append([self._cell(v) for v in values])
 
     def _cell(self, value: Any) -> Any:
         if not isinstance(value, Decimal):
-            return value
+            return self.guard.xlsx_cell(self._sheet, value)
         from openpyxl.cell import WriteOnlyCell
 
         cell = WriteOnlyCell(self._sheet, value=float(value))
@@ -138,6 +142,15 @@ class _Table:
         else:
             self._book.save(self._partial)
         os.replace(self._partial, self.path)
+        if self.notes:
+            from .console import esc, warn
+
+            for line in self.notes:
+                warn(esc(line))
+
+    @property
+    def notes(self) -> list[str]:
+        return self.guard.notes(str(self.path))
 
     def discard(self) -> None:
         if self.kind == "csv":

@@ -179,11 +179,10 @@ class _StdoutCsv:
         self._csv.writerow(columns.header())
 
     def write(self, result) -> None:
-        from decimal import Decimal
+        from ..cells import csv_row
 
         self.count += 1
-        self._csv.writerow(["" if v is None else f"{v:f}" if isinstance(v, Decimal) else v
-                            for v in self.columns.row(result)])
+        self._csv.writerow(csv_row(self.columns.row(result)))
 
     def close(self) -> None:
         return None
@@ -195,6 +194,7 @@ def _show_rejects(rejects, fmt: str, out_path: Path | None) -> None:
 
     import msgspec
 
+    from ..cells import csv_row
     from ..console import err, esc, out
     from ..summary import reject_text
     from ..writers import REJECT_COLUMNS, RejectWriter
@@ -212,8 +212,7 @@ def _show_rejects(rejects, fmt: str, out_path: Path | None) -> None:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([title for _, title in REJECT_COLUMNS])
         for reject in rejects:
-            writer.writerow([getattr(reject, key) or "" if key != "row" else reject.row
-                             for key, _ in REJECT_COLUMNS])
+            writer.writerow(csv_row([getattr(reject, key) for key, _ in REJECT_COLUMNS]))
     else:
         console = out()
         if not rejects:
