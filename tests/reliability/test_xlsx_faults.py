@@ -172,3 +172,30 @@ def test_a_small_file_is_read_under_the_same_memory_limit(tmp_path):
     book.save(tmp_path / "small.xlsx")
     proc = score(tmp_path, "small.xlsx", prefix=["prlimit", f"--as={512 << 20}"])
     assert proc.returncode == 0, proc.stderr
+
+
+def test_unreadable_cells_in_org_and_activity_files_name_file_row_and_column(tmp_path):
+    orgs = [row(1, [cell("A1", "id"), cell("B1", "name"), cell("C1", "type")]),
+            row(2, [cell("A2", "o1"), cell("B2", "一支部"), cell("C2", "branch")]),
+            row(3, [cell("A3", "o2"), '<c r="B3" t="s"><v>7</v></c>', cell("C3", "branch")])]
+    write_xlsx(tmp_path / "orgs.xlsx", sheet(orgs))
+    (tmp_path / "in.jsonl").write_text(json.dumps(
+        {"org_id": "o1", "inputs": {"onsite": [95], "superior": 80}}) + "\n", encoding="utf-8")
+    proc = run("score", SCHEME, "in.jsonl", "--orgs", "orgs.xlsx", "--no-db", cwd=tmp_path)
+    assert proc.returncode == 1 and no_traceback(proc.stderr)
+    message = proc.stderr.replace("\n", "")
+    assert "orgs.xlsx" in message and "3" in message
+    assert "B 列（name）的单元格无法读取：共享字符串编号“7”不存在" in message
+
+    acts = [row(1, [cell("A1", "org_id"), cell("B1", "kind"), cell("C1", "date")]),
+            row(2, [cell("A2", "o1"), cell("B2", "主题党日"), '<c r="C2" t="d"><v>notadate</v></c>'])]
+    write_xlsx(tmp_path / "acts.xlsx", sheet(acts))
+    evaluation = {"org_id": "o1", "org": {"type": "branch"},
+                  "inputs": {"onsite": [95], "superior": 80}}
+    (tmp_path / "in.jsonl").write_text(json.dumps(evaluation) + "\n", encoding="utf-8")
+    proc = run("score", SCHEME, "in.jsonl", "--activities", "acts.xlsx", "--no-db",
+               "--rejects", "r.jsonl", "--json", cwd=tmp_path)
+    assert proc.returncode == 0 and no_traceback(proc.stderr), proc.stderr
+    assert json.loads(proc.stdout)["rejected"] == 1
+    reason = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))["reason"]
+    assert "acts.xlsx 第 2 行：C 列（date）的单元格无法读取：日期“notadate”无效" in reason
