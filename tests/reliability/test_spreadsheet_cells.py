@@ -143,3 +143,16 @@ def test_a_cell_over_32767_characters_is_cut_visibly_and_the_command_says_so(tmp
     assert len(name) == 32_767
     assert name.endswith("……【超过 XLSX 单元格上限 32,767 个字符，已截断；原文 40,000 个字符】")
     assert name.startswith("长" * 32_000)
+
+
+def test_headers_from_a_scheme_are_neutralised_too(tmp_path):
+    from dangjian_shell.writers import _Table
+
+    for suffix in ("xlsx", "csv"):
+        table = _Table(tmp_path / f"h.{suffix}", suffix, ["组织编号", "=1+1得分"], "评分结果")
+        table.append(["o1", -2])
+        table.close()
+    header = list(load_workbook(tmp_path / "h.xlsx").worksheets[0].iter_rows(max_row=1))[0]
+    assert [(c.data_type, c.value) for c in header] == [("s", "组织编号"), ("s", "=1+1得分")]
+    rows = list(csv.reader(open(tmp_path / "h.csv", encoding="utf-8-sig", newline="")))
+    assert rows == [["组织编号", "'=1+1得分"], ["o1", "-2"]]

@@ -110,14 +110,14 @@ class _Table:
             # Kept open across write() calls and closed by close(): a context manager cannot.
             self._file = open(self._partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self._csv = csv.writer(self._file)
-            self._csv.writerow(header)
+            self._csv.writerow(csv_row(header))
         else:
             from openpyxl import Workbook
 
             self._book = Workbook(write_only=True)
             self._sheet = self._book.create_sheet(sheet)
             self._sheet.freeze_panes = "A2"
-            self._sheet.append(header)
+            self._sheet.append([self._cell(v) for v in header])
 
     def append(self, values: list[Any]) -> None:
         if self.kind == "csv":

@@ -173,10 +173,12 @@ class _StdoutCsv:
         import csv
         import sys
 
+        from ..cells import csv_row
+
         self.columns = columns
         self.count = 0
         self._csv = csv.writer(sys.stdout, lineterminator="\n")
-        self._csv.writerow(columns.header())
+        self._csv.writerow(csv_row(columns.header()))
 
     def write(self, result) -> None:
         from ..cells import csv_row
