@@ -120,7 +120,7 @@ def spaces(total: int, chunk: int = 1 << 20):
 def test_a_zip_bomb_is_refused_by_its_ratio_before_parsing_with_the_default_limits(tmp_path):
     write_xlsx(tmp_path / "bomb.xlsx", spaces(64 << 20))
     assert (tmp_path / "bomb.xlsx").stat().st_size < 200_000
-    proc = score(tmp_path, "bomb.xlsx")
+    proc = score(tmp_path, "bomb.xlsx", prefix=["prlimit", f"--as={512 << 20}"])
     assert proc.returncode == 1
     assert ("XLSX 文件中的 xl/worksheets/sheet1.xml 压缩比超过 100 倍，疑似压缩炸弹，拒绝读取"
             "（上限可用环境变量 DANGJIAN_XLSX_MAX_RATIO 调整）") in proc.stderr.replace("\n", "")
@@ -199,3 +199,25 @@ def test_unreadable_cells_in_org_and_activity_files_name_file_row_and_column(tmp
     assert json.loads(proc.stdout)["rejected"] == 1
     reason = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))["reason"]
     assert "acts.xlsx 第 2 行：C 列（date）的单元格无法读取：日期“notadate”无效" in reason
+
+
+def test_a_zip_directory_that_understates_a_size_is_caught_while_unpacking(tmp_path):
+    import struct
+    import zipfile
+
+    path = write_xlsx(tmp_path / "liar.xlsx", "".join(
+        part.decode() for part in spaces(3 << 20)))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    local = info.header_offset
+    name = b"xl/worksheets/sheet1.xml"
+    struct.pack_into("<I", data, local + 22, 1000)  # local header: uncompressed size
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46:entry + 46 + len(name)] != name:
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<I", data, entry + 24, 1000)  # central directory: uncompressed size
+    path.write_bytes(bytes(data))
+    proc = score(tmp_path, "liar.xlsx")
+    assert proc.returncode == 1
+    assert "不是有效的 XLSX 文件：xl/worksheets/sheet1.xml" in proc.stderr.replace("\n", "")
