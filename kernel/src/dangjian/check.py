@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 import msgspec
@@ -44,6 +45,63 @@ def _named_inputs(params: dict, inputs: dict) -> set[str]:
     return found
 
 
+LARGEST = Decimal("1e9")
+"""No score, weight or bound in a scheme comes near a billion; beyond it is a typo or an attack."""
+MAX_PLACES = 10
+
+
+def _numbers(scheme: Scheme, nodes):
+    """(where, value, must not be negative) for every number a scheme states."""
+    yield "max", scheme.max, True
+    for spec in scheme.inputs:
+        yield f"inputs.{spec.name}.min", spec.min, False
+        yield f"inputs.{spec.name}.max", spec.max, False
+    for where, node in nodes:
+        yield f"{where}.{node.id}.max", node.max, True
+    for comp in scheme.components:
+        yield f"components.{comp.id}.weight", comp.weight, True
+        yield f"components.{comp.id}.max", comp.max, True
+    for adj in scheme.adjustments:
+        yield f"adjustments.{adj.id}.cap", adj.cap, True
+    for band in scheme.bands:
+        yield f"bands.{band.grade}.min", band.min, False
+        yield f"bands.{band.grade}.below", band.below, False
+    for kind, rules in (("vetoes", scheme.vetoes), ("consequences", scheme.consequences)):
+        for rule in rules:
+            yield f"{kind}.{rule.id}.when.total_below", rule.when.total_below, False
+    if scheme.report is not None:
+        yield "report.share_tolerance", scheme.report.share_tolerance, True
+
+
+def _number_findings(scheme: Scheme, nodes) -> list[CheckFinding]:
+    """Numbers no scheme can mean: NaN, infinities, absurd sizes, negative maxima, min > max.
+    Any of these stops the check: the rest would compute with them."""
+    found = []
+
+    def error(where: str, message: str) -> None:
+        found.append(CheckFinding(level="error", where=where, message=message))
+
+    for where, value, positive in _numbers(scheme, nodes):
+        if value is None:
+            continue
+        if not value.is_finite():
+            error(where, f"应为有限的数，实为 {value}")
+        elif abs(value) >= LARGEST:
+            error(where, f"数值过大（{value:.3E}），应小于 10 亿")
+        elif value != 0 and value.as_tuple().exponent < -MAX_PLACES:
+            error(where, f"小数位数过多（超过 {MAX_PLACES} 位）")
+        elif positive and value < 0:
+            error(where, f"不能为负数（实为 {fmt(value)}）")
+    if found:
+        return found
+    for spec in scheme.inputs:
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            error(f"inputs.{spec.name}", f"下限 min {fmt(spec.min)} 大于上限 max {fmt(spec.max)}")
+    if not 0 <= scheme.rounding.places <= MAX_PLACES:
+        error("rounding.places", f"保留小数位数应在 0—{MAX_PLACES} 之间，实为 {scheme.rounding.places}")
+    return found
+
+
 def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
     """Every finding for a scheme, errors first. Used at registration and by `dangjian check`."""
     found: list[CheckFinding] = []
@@ -62,11 +120,15 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
     nodes = list(_walk(scheme.criteria))
     for adj in scheme.adjustments:
         nodes.extend(_walk(adj.items, f"adjustments.{adj.id}"))
+    numbers = _number_findings(scheme, nodes)
+    if numbers:
+        return numbers
     for where, node in nodes:
         if node.id in seen:
             error(f"{where}.{node.id}", f"评分项 id {node.id} 重复")
         seen[node.id] = where
-    for dup in {s.name for s in scheme.inputs if [x.name for x in scheme.inputs].count(s.name) > 1}:
+    names = Counter(spec.name for spec in scheme.inputs)
+    for dup in sorted(name for name, n in names.items() if n > 1):
         error(f"inputs.{dup}", f"输入 {dup} 重复声明")
 
     # methods and inputs -----------------------------------------------------------------------
@@ -119,9 +181,10 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
 
     # bands ---------------------------------------------------------------------------------
     grades = [b.grade for b in scheme.bands]
+    grade_set = set(grades)
     if not scheme.bands:
         warn("bands", "没有等次划分，结果将为“未定等次”")
-    for dup in {g for g in grades if grades.count(g) > 1}:
+    for dup in sorted(g for g, n in Counter(grades).items() if n > 1):
         error("bands", f"等次“{dup}”重复")
     ordered = sorted(scheme.bands, key=lambda b: b.min)
     step = Decimal(1).scaleb(-scheme.rounding.places)
@@ -155,7 +218,7 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
             elif inputs[flag].type != "boolean":
                 warn(where, f"条件引用的输入 {flag} 不是是/否类型")
         for grade in cond.grades:
-            if grade not in grades:
+            if grade not in grade_set:
                 error(where, f"条件中的等次“{grade}”不在等次划分中，永远不会触发")
         if cond.total_below is not None and cond.total_below <= 0:
             error(where, f"总分低于{fmt(cond.total_below)}分的条件永远不会触发")
@@ -166,7 +229,7 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
     for veto in scheme.vetoes:
         where = f"vetoes.{veto.id}"
         check_condition(where, veto.when)
-        if veto.cap_grade is not None and veto.cap_grade not in grades:
+        if veto.cap_grade is not None and veto.cap_grade not in grade_set:
             error(where, f"封顶等次“{veto.cap_grade}”不在等次划分中")
         for honour in veto.blocks:
             if honour not in honours:
@@ -175,7 +238,7 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
             warn(where, "一票否决既不封顶等次也不否决荣誉，不起作用")
     for honour in scheme.honours:
         for grade in honour.requires_grades:
-            if grade not in grades:
+            if grade not in grade_set:
                 error(f"honours.{honour.id}", f"要求的等次“{grade}”不在等次划分中")
     for rule in scheme.consequences:
         check_condition(f"consequences.{rule.id}", rule.when)

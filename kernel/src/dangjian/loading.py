@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass
@@ -52,17 +53,76 @@ def _translate(message: str) -> str:
     return message
 
 
+MAX_NESTING = 64
+"""Tables and arrays inside one another: a real scheme needs about ten (criteria four deep)."""
+MAX_DIGITS = 100
+_DEEP_RUN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_NESTING) + ",}")
+_LONG_NUMBER = re.compile(r"[=:\[,]\s*[+-]?\d{" + str(MAX_DIGITS + 1) + ",}")
+_KEY = re.compile(r'"?([\w.-]+)"?\s*[=:]')
+
+
+def _line_key(text: str, position: int) -> tuple[int, str | None]:
+    """The line of a position in a scheme file, and the last key written before it on that line."""
+    line = text.count("\n", 0, position) + 1
+    start = text.rfind("\n", 0, position) + 1
+    keys = _KEY.findall(text, start, position + 1)
+    return line, keys[-1] if keys else None
+
+
+def _unreadable(text: str) -> tuple[str, str | None] | None:
+    """What the decoder would choke on (nesting thousands deep, a number of thousands of
+    digits), found in the text so the message can say the line and the key."""
+    for pattern, problem in ((_DEEP_RUN, f"数组或表嵌套超过 {MAX_NESTING} 层"),
+                             (_LONG_NUMBER, f"数字超过 {MAX_DIGITS} 位")):
+        match = pattern.search(text)
+        if match:
+            line, key = _line_key(text, match.start())
+            return f"第 {line} 行：{problem}，无法作为方案读取", key
+    return None
+
+
+def _deepest(tree: Any) -> str | None:
+    """The path of the first value nested deeper than `MAX_NESTING` (walked without recursion)."""
+    stack: list[tuple[Any, list[str]]] = [(tree, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_NESTING:
+            shown = "".join(path[:8]).lstrip(".")
+            return f"{shown}…（第 {len(path)} 层）"
+        if isinstance(node, dict):
+            stack.extend((v, [*path, f".{k}"]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*path, f"[{i}]"]) for i, v in enumerate(node))
+    return None
+
+
 def decode_scheme(data: bytes, *, file: str, fmt: str = "toml", plugin: str | None = None) -> Scheme:
-    """Decode scheme bytes; a `SchemeError` names the file, the key path and the problem."""
+    """Decode scheme bytes; a `SchemeError` names the file, the key path and the problem.
+
+    Nesting and number sizes are bounded before the typed decode, so a hostile file is a
+    Chinese message naming where, never a recursion or conversion error."""
+    text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
+    found = _unreadable(text)
+    if found is not None:
+        raise SchemeError(found[0], file=file, field=found[1], plugin=plugin)
     try:
+        tree = msgspec.json.decode(data) if fmt == "json" else msgspec.toml.decode(data)
+        deep = _deepest(tree)
+        if deep is not None:
+            raise SchemeError(f"嵌套超过 {MAX_NESTING} 层，无法作为方案读取", file=file,
+                              field=deep, plugin=plugin)
         if fmt == "json":
             return msgspec.json.decode(data, type=Scheme, strict=True)
-        return msgspec.toml.decode(data, type=Scheme, strict=True)
+        return msgspec.convert(tree, Scheme, strict=True, str_keys=True,
+                               builtin_types=(datetime.datetime, datetime.date, datetime.time))
     except msgspec.ValidationError as exc:
         message, path = _key_path(str(exc))
         raise SchemeError(_translate(message), file=file, field=path, plugin=plugin) from None
     except msgspec.DecodeError as exc:
         raise SchemeError(f"无法解析 {fmt.upper()}：{exc}", file=file, plugin=plugin) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        raise SchemeError(f"无法解析 {fmt.upper()}：嵌套过深或数字过大（{type(exc).__name__}）",
+                          file=file, plugin=plugin) from None
 
 
 def load_scheme(path: str | Path | Any, *, plugin: str | None = None) -> Scheme:

@@ -90,9 +90,11 @@ def make_plugin_manager(
             try:
                 module = ep.load()
                 pm.register(module, name=ep.name)
-            except Exception as exc:  # a broken plugin must not take the others down
+            except BaseException as exc:  # a broken plugin must not take the others down
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
                 infos.append(PluginInfo(ep.name, version, ep.value,
-                                        errors=[f"无法加载：{type(exc).__name__}: {exc}"]))
+                                        errors=[f"插件 {ep.name} 无法加载，已停用：{_fault(exc)}"]))
                 continue
             infos.append(PluginInfo(ep.name, version, ep.value))
     for plugin in plugins:
@@ -135,6 +137,12 @@ class Catalog:
             "document_check": self.document_checks, "batch_rule": self.batch_rules,
             "rollup": self.rollups, "scheme": self.schemes}
         self._plans: dict[str, Any] = {}
+        self.disabled: set[str] = set()
+
+    def disable(self, plugin: str, reason: str) -> None:
+        """Switch a plugin off: no further hook of it is called, and it is named with why."""
+        self.disabled.add(plugin)
+        self.plugins[plugin].errors.append(f"插件 {plugin} 已停用：{reason}")
 
     # -- registration ---------------------------------------------------------------------
     def _record(self, plugin: str, kind: str, key: str) -> None:
@@ -197,8 +205,10 @@ class Catalog:
             findings = check_scheme(item, self)
         except DangjianError:
             raise
-        except Exception as exc:  # noqa: BLE001 — a method compile step failing on its params
-            raise SchemeError(f"评分方法无法按本方案的参数编译：{type(exc).__name__}: {exc}",
+        except BaseException as exc:  # a method compile step failing on its params
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise SchemeError(f"评分方法无法按本方案的参数编译：{_fault(exc)}",
                               plugin=plugin, scheme=item.id, file=path) from None
         errors = [f for f in findings if f.level == "error"]
         if errors:
@@ -280,8 +290,12 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str, catalog: Catalog,
         i for i in impls if i.plugin_name != DEFAULT_PLUGIN]
     for impl in ordered:
         plugin = impl.plugin_name
+        if plugin in catalog.disabled:
+            continue
 
         def register(item: Any, _plugin: str = plugin, _hook: str = hook_name) -> None:
+            if _plugin in catalog.disabled:
+                return
             try:
                 add(_plugin, item)
             except DangjianError as exc:
@@ -290,11 +304,26 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str, catalog: Catalog,
             except Exception as exc:  # noqa: BLE001 — refuse this item, keep the others
                 catalog.plugins[_plugin].errors.append(
                     f"{_hook} 出错：{type(exc).__name__}: {exc}（{_item_name(item)}）")
+            except BaseException as exc:  # SystemExit from plugin code: switch the plugin off
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                catalog.disable(_plugin, f"{_hook} 中{_fault(exc)}（{_item_name(item)}）")
 
         try:
             impl.function(**{name: register for name in impl.argnames})
         except Exception as exc:
             catalog.plugins[plugin].errors.append(f"{hook_name} 出错：{type(exc).__name__}: {exc}")
+        except BaseException as exc:  # SystemExit and the like: this plugin is switched off
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            catalog.disable(plugin, f"{hook_name} 中{_fault(exc)}")
+
+
+def _fault(exc: BaseException) -> str:
+    """A plugin's exception in a line; exiting the program is named as such."""
+    if isinstance(exc, SystemExit):
+        return f"插件试图退出程序（SystemExit: {exc.code}）"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _item_name(item: Any) -> str:

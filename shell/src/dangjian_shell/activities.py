@@ -19,7 +19,16 @@ from typing import Any
 import msgspec
 from dangjian.models import Activity, Evaluation, Reject
 
-from .readers import Table, bad_bytes, find_header, is_blank, kind_of, text_lines
+from .readers import (
+    Table,
+    bad_bytes,
+    bad_cell,
+    bad_cell_reason,
+    find_header,
+    is_blank,
+    kind_of,
+    text_lines,
+)
 
 COLUMNS = {
     "org_id": ("org_id", "组织编号"),
@@ -160,5 +169,16 @@ def _table_rows(path: Path, kind: str, index: ActivityIndex) -> Iterator[tuple[i
             continue
         if bad_bytes(cells):
             index.orphans.append(f"{path} 第 {number} 行：含有无法识别的字符")
+            continue
+        broken = bad_cell(cells)
+        if broken is not None:
+            column, cell = broken
+            message = f"{path} 第 {number} 行：" + bad_cell_reason(
+                cell, header[column] if column < len(header) else None)
+            org = dict(zip(keys, cells)).get("org_id")
+            if isinstance(org, (str, int)) and str(org).strip():
+                index.errors.setdefault(str(org).strip(), []).append(message)
+            else:
+                index.orphans.append(message)
             continue
         yield number, {key: cell for key, cell in zip(keys, cells) if key is not None}

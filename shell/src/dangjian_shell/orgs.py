@@ -12,7 +12,16 @@ from dangjian.errors import InputFileError
 from dangjian.models import Organization
 from dangjian.records import explain_validation
 
-from .readers import Table, bad_bytes, find_header, is_blank, kind_of, text_lines
+from .readers import (
+    Table,
+    bad_bytes,
+    bad_cell,
+    bad_cell_reason,
+    find_header,
+    is_blank,
+    kind_of,
+    text_lines,
+)
 
 COLUMNS = {
     "id": ("id", "org_id", "组织编号"),
@@ -88,6 +97,12 @@ def _table(path: Path, kind: str) -> list[tuple[int, Organization]]:
         if bad_bytes(cells):
             raise InputFileError("含有无法识别的字符（请另存为 UTF-8 编码）", file=str(path),
                                  row=number)
+        broken = bad_cell(cells)
+        if broken is not None:
+            index, cell = broken
+            title = labels[index] if index < len(labels) else None
+            raise InputFileError(bad_cell_reason(cell, title), file=str(path), row=number,
+                                 field=names.get(title or "") or title or cell.column)
         fields: dict[str, Any] = {}
         attributes: dict[str, Any] = {}
         for label, cell in zip(labels, cells):

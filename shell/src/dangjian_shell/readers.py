@@ -153,24 +153,19 @@ class Table:
                                  row=reader.line_num) from None
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        import zipfile
-
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
+        from .xlsx import Workbook
 
         try:
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-            raise InputFileError(f"不是有效的 XLSX 文件（{type(exc).__name__}）",
-                                 file=str(self.path)) from None
-        try:
-            sheet = workbook.worksheets[0]
-            if any(other.title != "填写说明" for other in workbook.worksheets[1:]):
-                self.notes.append(f"{self.path}：只读取第一个工作表“{sheet.title}”")
-            for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-                yield number, [_cell(v) for v in values]
-        finally:
-            workbook.close()
+            book = Workbook(self.path)
+            try:
+                if any(name != "填写说明" for name in book.sheet_names[1:]):
+                    self.notes.append(f"{self.path}：只读取第一个工作表“{book.sheet_names[0]}”")
+                for number, values in book.rows():
+                    yield number, [_cell(v) for v in values]
+            finally:
+                book.close()
+        except MemoryError:
+            raise InputFileError("读取 XLSX 文件时内存不足，文件太大", file=str(self.path)) from None
 
 
 def _cell(value: Any) -> Any:
@@ -178,6 +173,22 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def bad_cell(cells: list[Any]) -> tuple[int, Any] | None:
+    """(column index, BadCell) of the first spreadsheet cell in a row that could not be read."""
+    from .xlsx import BadCell
+
+    for index, cell in enumerate(cells):
+        if isinstance(cell, BadCell):
+            return index, cell
+    return None
+
+
+def bad_cell_reason(cell: Any, title: Any = None) -> str:
+    """Why a row is rejected for a cell: its column (letter and header) and what is wrong."""
+    named = f"（{str(title).strip()}）" if title is not None and str(title).strip() else ""
+    return f"{cell.column} 列{named}的单元格无法读取：{cell.reason}"
 
 
 def is_blank(cells: list[Any]) -> bool:

@@ -44,5 +44,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         "未配置 API 密钥（DANGJIAN_API_KEYS），评分批次接口将拒绝所有请求"
     print(f"dangjian HTTP API 启动于 http://{host}:{port}（接口文档 /docs）；数据库 {path}；{keys}",
           file=sys.stderr, flush=True)
+    from .api.limits import HEADER_BUFFER
+
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, server_header=False, proxy_headers=False)
+                log_level=log_level, server_header=False, proxy_headers=False,
+                h11_max_incomplete_event_size=HEADER_BUFFER)

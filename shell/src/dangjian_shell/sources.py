@@ -12,7 +12,7 @@ from dangjian.models import Evaluation, Reject
 from dangjian.records import ORG_COLUMNS, RowReader, decode_evaluation
 
 from .activities import ActivityIndex
-from .readers import Table, bad_bytes, find_header, is_blank, kind_of
+from .readers import Table, bad_bytes, bad_cell, bad_cell_reason, find_header, is_blank, kind_of
 from .templates import example_note, is_example, is_example_line
 
 _BOM = b"\xef\xbb\xbf"
@@ -88,6 +88,10 @@ class InputFile:
             if bad_bytes(cells):
                 yield number, Reject(row=number, source=self.source, reason=BAD_BYTES_REASON)
                 continue
+            broken = bad_cell(cells)
+            if broken is not None:
+                yield number, self._bad_cell(reader, header, cells, number, *broken)
+                continue
             if reader.missing_org_id():
                 yield number, Reject(row=number, source=self.source, field="org_id",
                                      reason="表头中没有组织编号列（org_id 或 组织编号），"
@@ -98,6 +102,21 @@ class InputFile:
                         and not isinstance(cells[i], bool):
                     cells[i] = str(cells[i])
             yield number, self._merge(reader.evaluation(list(cells), row=number), number)
+
+    def _bad_cell(self, reader: RowReader, header: list[Any], cells: list[Any], number: int,
+                  index: int, cell: Any) -> Reject:
+        """The reject of a row holding a cell that could not be read, naming its column."""
+        key = reader.keys[index] if index < len(reader.keys) else None
+        field = f"inputs.{key}" if key in reader.input_names else key
+        title = header[index] if index < len(header) else None
+        org_id = None
+        if "org_id" in reader.keys:
+            value = cells[reader.keys.index("org_id")] if reader.keys.index("org_id") < len(cells) \
+                else None
+            org_id = str(value).strip() if isinstance(value, (str, int)) and str(value).strip() \
+                else None
+        return Reject(row=number, source=self.source, field=field or (title and str(title)) or
+                      cell.column, reason=bad_cell_reason(cell, title), org_id=org_id)
 
     def _text_columns(self, reader: RowReader) -> list[int]:
         """Columns whose values are text even when Excel stored a number (2019 → "2019")."""

@@ -16,6 +16,7 @@ import msgspec
 from dangjian.records import table_columns
 
 from .activities import COLUMNS as ACTIVITY_COLUMNS
+from .cells import append, csv_row
 
 EXAMPLE_ORG_ID = "示例"
 EXAMPLE_ORG_NAME = "示例党支部（示例行，评分时跳过）"
@@ -158,8 +159,8 @@ def write_csv(path: Path | None, scheme, catalog) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([title for _, title in table_columns(scheme)])
-    writer.writerow(["" if v is None else v for v in example_row(scheme, catalog)])
+    writer.writerow(csv_row([title for _, title in table_columns(scheme)]))
+    writer.writerow(csv_row(example_row(scheme, catalog)))
     text = buffer.getvalue()
     if path is not None:
         path.write_text(text, encoding="utf-8-sig", newline="")
@@ -183,8 +184,8 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
     sheet = book.active
     sheet.title = "评分表"
     columns = table_columns(scheme)
-    sheet.append([title for _, title in columns])
-    sheet.append(example_row(scheme, catalog))
+    append(sheet, [title for _, title in columns])
+    append(sheet, example_row(scheme, catalog))
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFE8E8")
     specs = {spec.name: spec for spec in scheme.inputs}
     for index, (key, title) in enumerate(columns, 1):
@@ -204,7 +205,7 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
         cell.font = example
     sheet.freeze_panes = "B2"
     notes = book.create_sheet("填写说明")
-    notes.append([f"{scheme.title}（{scheme.id}，版本 {scheme.version}）评分表填写说明"])
+    append(notes, [f"{scheme.title}（{scheme.id}，版本 {scheme.version}）评分表填写说明"])
     notes["A1"].font = bold
     for line in GENERAL_NOTES:
         notes.append([line])
@@ -213,7 +214,7 @@ def write_xlsx(path: Path, scheme, catalog) -> None:
     for cell in notes[notes.max_row]:
         cell.font = bold
     for row in column_notes(scheme):
-        notes.append(row)
+        append(notes, row)
     for letter, width in zip("ABCDEF", (22, 18, 16, 10, 24, 40)):
         notes.column_dimensions[letter].width = width
     for row in notes.iter_rows(min_row=2, max_row=len(GENERAL_NOTES) + 1):
@@ -276,7 +277,7 @@ def write_activities(path: Path | None, fmt: str, scheme) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(ACTIVITY_HEADER)
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
         text = buffer.getvalue()
         if path is not None:
             path.write_text(text, encoding="utf-8-sig", newline="")
@@ -288,7 +289,7 @@ def write_activities(path: Path | None, fmt: str, scheme) -> str:
     sheet.title = "活动记录"
     sheet.append(ACTIVITY_HEADER)
     for row in rows:
-        sheet.append(row)
+        append(sheet, row)
     book.save(path)
     return ""
 

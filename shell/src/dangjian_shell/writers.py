@@ -4,7 +4,9 @@ The format follows the extension; `-` writes JSONL to stdout. A file is written 
 target and renamed into place when complete, so an interrupted run never leaves a partial
 file under the name the user asked for. JSONL objects are exactly
 `dangjian.storage.encode_result`; CSV and XLSX hold one row per organization with Chinese
-headers, totals as written by the scheme's rounding.
+headers, totals as written by the scheme's rounding. Every cell goes through `cells`: text a
+spreadsheet would run as a formula is neutralised, XLSX's 32,767-character limit is never a
+silent cut (the writer says how many cells it cut).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dangjian.ranking import TIE_RULE, BatchRanking
 from dangjian.storage import encode_result
 
 from .xlsx_style import Column, StyledSheet, integer, number, text
+from .cells import CellGuard, csv_row
 
 OUTPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 _decode_result = msgspec.json.Decoder(Result).decode
@@ -147,21 +150,21 @@ class _Table:
     def __init__(self, path: Path, kind: str, columns: list[Column], sheet: str) -> None:
         self.path, self.kind = path, kind
         self._partial = partial_path(path)
+        self.guard = CellGuard()
         if kind == "csv":
             # Kept open across write() calls and closed by close(): a context manager cannot.
             self._file = open(self._partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self._csv = csv.writer(self._file)
-            self._csv.writerow([column.title for column in columns])
+            self._csv.writerow(csv_row([column.title for column in columns]))
         else:
             from openpyxl import Workbook
 
             self.book = Workbook(write_only=True)
-            self._sheet = StyledSheet(self.book, sheet, columns)
+            self._sheet = StyledSheet(self.book, sheet, columns, self.guard)
 
     def append(self, values: list[Any]) -> None:
         if self.kind == "csv":
-            self._csv.writerow(["" if v is None else f"{v:f}" if isinstance(v, Decimal) else v
-                                for v in values])
+            self._csv.writerow(csv_row(values))
         else:
             self._sheet.append(values)
 
@@ -172,6 +175,15 @@ class _Table:
             self._sheet.finish()
             self.book.save(self._partial)
         os.replace(self._partial, self.path)
+        if self.notes:
+            from .console import esc, warn
+
+            for line in self.notes:
+                warn(esc(line))
+
+    @property
+    def notes(self) -> list[str]:
+        return self.guard.notes(str(self.path))
 
     def discard(self) -> None:
         if self.kind == "csv":
@@ -265,7 +277,7 @@ class ResultWriter:
             for line in self._spool:
                 table.append(self.columns.row(_decode_result(line), ranking))
             if self.kind == "xlsx":
-                self._extra_sheets(table.book)
+                self._extra_sheets(table.book, table.guard)
         except BaseException:
             table.discard()
             raise
@@ -273,7 +285,7 @@ class ResultWriter:
             self._spool.close()
         table.close()
 
-    def _extra_sheets(self, book) -> None:
+    def _extra_sheets(self, book, guard) -> None:
         from .xlsx_style import summary_sheet
 
         scheme = self.columns.scheme
@@ -283,8 +295,8 @@ class ResultWriter:
         facts.append(("评分个数", self.count))
         if not any(k == "拒绝行数" for k, _ in facts):
             facts.append(("拒绝行数", len(self._rejects)))
-        summary_sheet(book, facts, _grade_rows(scheme, self._grades, self.count), TIE_RULE)
-        sheet = StyledSheet(book, "拒绝的行", reject_columns(scheme))
+        summary_sheet(book, facts, _grade_rows(scheme, self._grades, self.count), TIE_RULE, guard)
+        sheet = StyledSheet(book, "拒绝的行", reject_columns(scheme), guard)
         for reject in self._rejects:
             sheet.append(reject_row(reject, scheme))
         sheet.finish()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .cells import CellGuard, as_text, runs_as_formula
+
 HEADER_FILL = "DDE4EE"
 
 
@@ -45,9 +47,11 @@ def _display_width(value: str) -> int:
 
 
 class StyledSheet:
-    """A write-only sheet with a styled header; rows are converted to cells by column."""
+    """A write-only sheet with a styled header; rows are converted to cells by column, text
+    through `guard` (formula-like text kept as text, over-long text cut visibly)."""
 
-    def __init__(self, book, title: str, columns: list[Column]) -> None:
+    def __init__(self, book, title: str, columns: list[Column],
+                 guard: CellGuard | None = None) -> None:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
@@ -56,13 +60,16 @@ class StyledSheet:
         self._wrap = Alignment(wrap_text=True, vertical="top")
         self.sheet = book.create_sheet(title)
         self.columns = columns
+        self.guard = guard if guard is not None else CellGuard()
         self.rows = 0
         for index, column in enumerate(columns, 1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
         self.sheet.freeze_panes = "A2"
         header = []
         for column in columns:
-            cell = WriteOnlyCell(self.sheet, value=column.title)
+            cell = WriteOnlyCell(self.sheet, value=self.guard.text(column.title))
+            if runs_as_formula(cell.value):
+                as_text(cell)
             cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
             header.append(cell)
         self.sheet.append(header)
@@ -75,9 +82,15 @@ class StyledSheet:
     def _cell(self, column: Column, value: Any) -> Any:
         if isinstance(value, Decimal):
             value = float(value)
-        if column.number_format is None and not column.wrap:
+        formula = False
+        if isinstance(value, str):
+            value = self.guard.text(value)
+            formula = runs_as_formula(value)
+        if column.number_format is None and not column.wrap and not formula:
             return value
         cell = self._cell_type(self.sheet, value=value)
+        if formula:
+            as_text(cell)
         if column.number_format is not None:
             cell.number_format = column.number_format
         if column.wrap:
@@ -93,12 +106,13 @@ class StyledSheet:
 
 
 def summary_sheet(book, facts: list[tuple[str, Any]], grades: list[tuple[str, int, str]],
-                  note: str) -> None:
+                  note: str, guard: CellGuard | None = None) -> None:
     """The run at a glance: facts (方案, 批次, 时间, counts) as label and value, then the grade
     distribution in grade order, then `note` (how ranks are given)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
+    guard = guard if guard is not None else CellGuard()
     sheet = book.create_sheet("汇总")
     for letter, width in (("A", 16), ("B", 56), ("C", 10)):
         sheet.column_dimensions[letter].width = width
@@ -111,7 +125,11 @@ def summary_sheet(book, facts: list[tuple[str, Any]], grades: list[tuple[str, in
         return cell
 
     def plain(value: Any, number_format: str | None = None):
+        if isinstance(value, str):
+            value = guard.text(value)
         cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+        if isinstance(value, str) and runs_as_formula(value):
+            as_text(cell)
         if number_format is None and isinstance(value, int):
             number_format = "0"
         if number_format is not None:

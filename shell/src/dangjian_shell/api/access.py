@@ -16,7 +16,7 @@ SECURITY = [{BEARER: []}]
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="dangjian"'}
 
 
-def _presented(connection: ASGIConnection) -> str | None:
+def presented(connection: ASGIConnection) -> str | None:
     header = connection.headers.get("authorization")
     if not header:
         return None
@@ -30,7 +30,7 @@ def require_key(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Guard: the request carries a key allowing the route's `access` (read or write)."""
     needed = handler.opt.get("access", "read")
     keys = connection.app.state.settings.keys
-    token = _presented(connection)
+    token = presented(connection)
     if token is None:
         raise ApiError(401, "需要 API 密钥：请在请求头中加入 Authorization: Bearer <密钥>",
                        headers=_CHALLENGE)

@@ -22,7 +22,8 @@ from .database import open_store
 from .docs_page import DOCS_PATH, docs_assets, docs_page
 from .encoding import NumberJSONResponse
 from .keys import KeyRing
-from .openapi import DecimalAsNumber, close_strict_objects
+from .limits import header_limit, redact_access_log
+from .openapi import DecimalAsNumber, close_strict_objects, integer_bounds
 from .problems import EXCEPTION_HANDLERS
 from .queries import refuse_unknown_query
 from .settings import Settings, settings_from_env
@@ -33,7 +34,9 @@ DESCRIPTION = """dangjian 党建考核评分接口，与 `dangjian` 命令行使
   （请求头 `Authorization: Bearer <密钥>`）。
 * 错误一律为 RFC 9457 问题详情（`application/problem+json`）：type、title、status、
   detail（中文说明），请求无效时 field 指出字段。
-* 请求体上限默认 10 MiB（环境变量 DANGJIAN_API_MAX_BODY，字节），超过返回 413。
+* 请求体上限默认 10 MiB（环境变量 DANGJIAN_API_MAX_BODY，字节），超过返回 413；
+  不带密钥的批量评分每批最多 1,000 个组织（DANGJIAN_API_OPEN_BATCH）、请求体最多 1 MiB。
+* 请求头合计超过 16 KiB 返回 431。
 * 数值（总分、得分、权重）以 JSON 数字表示，保留方案规定的小数位。
 """
 
@@ -100,9 +103,12 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
         plugins=[DecimalAsNumber()],
         cors_config=cors,
         on_startup=[prepare_database],
+        middleware=[header_limit],
         debug=False,
     )
     close_strict_objects(app.openapi_schema)
+    integer_bounds(app.openapi_schema)
+    redact_access_log(settings.keys)
     return app
 
 

@@ -29,6 +29,7 @@ KINDS: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "不支持的请求方法"),
     413: ("too-large", "请求体过大"),
     415: ("unsupported-media-type", "不支持的请求格式"),
+    431: ("headers-too-large", "请求头过大"),
     500: ("internal", "服务器内部错误"),
 }
 KIND_TITLES = {
@@ -174,6 +175,10 @@ def on_http(request: Request, exc: HTTPException) -> Response[Problem]:
         if _MALFORMED.search(detail):
             return problem(request, 400, "请求体不是有效的 JSON", kind="malformed")
         return problem(request, 400, explain(detail)[0])
+    if status >= 500 and "disconnected" in str(exc.detail or ""):
+        # The client went away before its body was complete: nothing to answer, nothing broken.
+        log.info("客户端在请求体传完前断开了连接：%s %s", request.method, request.url.path)
+        return problem(request, 400, "客户端在请求体传完前断开了连接")
     if status >= 500:
         return on_unexpected(request, exc)
     detail = DEFAULT_DETAILS.get(status) or KINDS.get(status, ("", "请求出错"))[1]

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from dangjian.models import Evaluation, Organization, Reject, Result
 from dangjian.plugins import Catalog
 from dangjian.storage import RunSummary, tally
-from litestar import post
+from litestar import Request, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
 from .docs import errors
+from .limits import bound_open_batch, check_open_batch
 from .problems import ApiError
 from .wire import Batch, BatchScore
 
@@ -57,9 +58,15 @@ def score_one(state: State, scheme_id: FromPath[str], data: JSONBody[Evaluation]
 
 @post("/schemes/{scheme_id:str}/score/batch", tags=TAG, summary="为一批组织评分（不存储）",
       response_description="每个组织的结果或拒绝原因",
-      status_code=200, responses=errors(400, 404, 413), sync_to_thread=True)
-def score_batch(state: State, scheme_id: FromPath[str], data: JSONBody[Batch]) -> BatchScore:
-    """每个组织要么评分、要么被拒绝并写明原因（row 为其在 evaluations 中的序号，从 1 起）。"""
+      status_code=200, responses=errors(400, 404, 413), sync_to_thread=True,
+      guards=[bound_open_batch])
+def score_batch(request: Request, state: State, scheme_id: FromPath[str],
+                data: JSONBody[Batch]) -> BatchScore:
+    """每个组织要么评分、要么被拒绝并写明原因（row 为其在 evaluations 中的序号，从 1 起）。
+
+    不带 API 密钥时每批最多 1,000 个组织、请求体最多 1 MiB（超过返回 413）；带有效密钥时
+    只受请求体总上限限制。"""
+    check_open_batch(request, len(data.evaluations))
     catalog: Catalog = state.catalog
     plan = catalog.plan(scheme_id)
     registry = registry_of(data.orgs)

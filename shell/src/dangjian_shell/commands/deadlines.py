@@ -102,7 +102,15 @@ def _from_file(path: Path, resolve) -> dict[str, dict]:
     from dangjian.errors import InputFileError
 
     from ..activities import parse_date
-    from ..readers import Table, find_header, is_blank, kind_of, text_lines
+    from ..readers import (
+        Table,
+        bad_cell,
+        bad_cell_reason,
+        find_header,
+        is_blank,
+        kind_of,
+        text_lines,
+    )
 
     kind = kind_of(path)
     names = {n: key for key, options in STEP_COLUMNS.items() for n in options}
@@ -124,6 +132,8 @@ def _from_file(path: Path, resolve) -> dict[str, dict]:
         keys = [names.get(str(c).strip().lstrip("\ufeff")) if c is not None else None
                 for c in header]
         for number, cells in [*pending, *table_rows]:
+            if (broken := bad_cell(cells)) is not None:
+                raise InputFileError(bad_cell_reason(broken[1]), file=str(path), row=number)
             if not is_blank(cells):
                 rows.append((number, {k: v for k, v in zip(keys, cells) if k}))
     out: dict[str, dict] = {}

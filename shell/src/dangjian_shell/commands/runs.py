@@ -223,18 +223,19 @@ class _StdoutCsv:
         import csv
         import sys
 
+        from ..cells import csv_row
+
         self.columns = columns
         self.ranking = ranking
         self.count = 0
         self._csv = csv.writer(sys.stdout, lineterminator="\n")
-        self._csv.writerow(columns.header())
+        self._csv.writerow(csv_row(columns.header()))
 
     def write(self, result) -> None:
-        from decimal import Decimal
+        from ..cells import csv_row
 
         self.count += 1
-        self._csv.writerow(["" if v is None else f"{v:f}" if isinstance(v, Decimal) else v
-                            for v in self.columns.row(result, self.ranking)])
+        self._csv.writerow(csv_row(self.columns.row(result, self.ranking)))
 
     def close(self) -> None:
         return None
@@ -246,6 +247,7 @@ def _show_rejects(rejects, fmt: str, out_path: Path | None, scheme) -> None:
 
     import msgspec
 
+    from ..cells import csv_row
     from ..console import err, esc, out
     from ..summary import reject_text
     from ..writers import RejectWriter, reject_columns, reject_row
@@ -263,7 +265,7 @@ def _show_rejects(rejects, fmt: str, out_path: Path | None, scheme) -> None:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([column.title for column in reject_columns(scheme)])
         for reject in rejects:
-            writer.writerow(["" if v is None else v for v in reject_row(reject, scheme)])
+            writer.writerow(csv_row(reject_row(reject, scheme)))
     else:
         console = out()
         if not rejects:
