@@ -147,9 +147,11 @@ def test_a_cell_over_32767_characters_is_cut_visibly_and_the_command_says_so(tmp
 
 def test_headers_from_a_scheme_are_neutralised_too(tmp_path):
     from dangjian_shell.writers import _Table
+    from dangjian_shell.xlsx_style import text
 
     for suffix in ("xlsx", "csv"):
-        table = _Table(tmp_path / f"h.{suffix}", suffix, ["组织编号", "=1+1得分"], "评分结果")
+        table = _Table(tmp_path / f"h.{suffix}", suffix, [text("组织编号"), text("=1+1得分")],
+                       "评分结果")
         table.append(["o1", -2])
         table.close()
     header = list(load_workbook(tmp_path / "h.xlsx").worksheets[0].iter_rows(max_row=1))[0]
