@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import EvaluationRejected
-from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
 from ..numbers import ZERO, clamp, fmt
 from .params import Params
 
@@ -26,7 +26,14 @@ def compile_number(spec: MethodSpec):
         return Outcome(points, f"{spec.title}{fmt(value)}分，得{fmt(points)}分（满分{top_text}分）",
                        {name: value})
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        value = ctx.inputs.get(name)
+        if value is None:
+            return ZERO
+        points = value * top / scale
+        return ZERO if points < ZERO else top if points > top else points
+
+    return with_points(score, points)
 
 
 def _ballot_counts(value) -> list:
@@ -101,6 +108,25 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
                     return None
         return list(map(ballots.get, items, items)), tally
 
+    def lean_values(items: list) -> list:
+        """The points of each item when nothing is wrong (the input's own bounds checked the
+        numbers), else `checked_values`' rejection."""
+        values = list(map(ballots.get, items, items))
+        if labels_only or not numbers_checked or str in set(map(type, values)):
+            return (fast_values(items) or checked_values(items))[0]
+        return values
+
+    def points(ctx: EvalContext) -> Decimal:
+        raw = ctx.inputs.get(field)
+        items = raw if raw.__class__ is list else _ballot_counts(raw if raw is not None else [])
+        if len(items) < min_raters:
+            raise EvaluationRejected(
+                f"{spec.title}评议人数{len(items)}人，少于方案要求的{min_raters}人", field=field)
+        values = lean_values(items)
+        kept = sorted(values)[trim:len(values) - trim] if trim else values
+        points = sum(kept, ZERO) / len(kept) * top / scale
+        return ZERO if points < ZERO else top if points > top else points
+
     def score(ctx: EvalContext) -> Outcome:
         raw = ctx.inputs.get(field)
         if raw is None:
@@ -125,7 +151,7 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         parts.append(f"{trimmed}，平均{mean_text}分，得{points_text}分{tail}")
         return Outcome(points, "".join(parts), {field: raw})
 
-    return score
+    return with_points(score, points)
 
 
 METHODS = [
