@@ -29,8 +29,11 @@ def _points(value: object, method: str, plugin: str, field: str | None) -> Decim
         return Decimal(value)
     elif isinstance(value, float) and math.isfinite(value):
         return Decimal(repr(value))
-    raise EvaluationRejected(f"评分方法 {method}（插件 {plugin}）给出的分数“{value!r:.40}”"
-                             "不是有限数字，无法评分", field=field)
+    if isinstance(value, (Decimal, float)):
+        said = f"给出的分数“{value}”不是有限数字"
+    else:
+        said = f"给出的分数不是数字（类型 {type(value).__name__}）"
+    raise EvaluationRejected(f"评分方法 {method}（插件 {plugin}）{said}，无法评分", field=field)
 
 
 def contain_scorer(scorer, *, method: str, plugin: str, field: str | None):

@@ -219,6 +219,7 @@ class Plan:
         self._exact_note = f"，{_MODE_WORDS[r.mode]}保留{r.places}位小数）"
         self._typed = typed_decoder(scheme.inputs)
         self._input_names = tuple(spec.name for spec in scheme.inputs)
+        self._required = frozenset(spec.name for spec in scheme.inputs if spec.required)
 
     # -- organizations ----------------------------------------------------------------------
     def org_type_id(self, text: str) -> str | None:
@@ -286,6 +287,8 @@ class Plan:
         values = msgspec.structs.astuple(record.inputs)
         inputs = {name: value for name, value in zip(self._input_names, values)
                   if value is not None}
+        if self._required and not self._required.issubset(inputs):
+            return self._decode_slowly(raw, row, source)
         return Evaluation(org_id=org_id, org=record.org, inputs=inputs,
                           activities=record.activities)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -107,7 +108,7 @@ def _locate_out_of_range(data: bytes | str, path: str | None) -> str | None:
     import json
 
     try:
-        obj = json.loads(data)
+        obj = json.loads(data, parse_int=Decimal)  # an int of 5000 digits is no str for int()
     except ValueError:
         return path
     tokens = re.findall(r"\[\.\.\.\]|\[\d+\]|[^.\[\]]+", path)
@@ -135,9 +136,14 @@ def _non_finite_path(raw: bytes) -> str | None:
     return None
 
 
+_INT_LOW, _INT_HIGH = -(2 ** 63), 2 ** 64  # the integers msgspec reads
+
+
 def _walk(obj: Any, tokens: list[str]) -> str | None:
     if not tokens:
-        return "" if isinstance(obj, float) and not math.isfinite(obj) else None
+        beyond = (isinstance(obj, float) and not math.isfinite(obj)
+                  or isinstance(obj, Decimal) and not _INT_LOW <= obj < _INT_HIGH)
+        return "" if beyond else None
     token, rest = tokens[0], tokens[1:]
     if token == "[...]":
         if not isinstance(obj, dict):

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..models import org_type_titles
 from ..numbers import ZERO, fmt
 from .params import Params
 
@@ -44,13 +45,6 @@ def _people(ctx: EvalContext, name: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def _type_titles(type_ids: list[str]) -> str:
-    from ..default_plugin import ORG_TYPES
-
-    titles = {t.id: t.title for t in ORG_TYPES}
-    return "、".join(titles.get(t, t) for t in type_ids)
-
-
 def _scoped(score, spec: MethodSpec, p: Params, kind: str):
     """Only organizations of `org_types` must do it; for the others the rule is 不涉及 (full
     points, as `deadline` does with when_absent = pass)."""
@@ -65,7 +59,8 @@ def _scoped(score, spec: MethodSpec, p: Params, kind: str):
     allowed = frozenset(org_types)
     top = spec.max
     top_text = fmt(top)
-    text = f"{spec.title}：本项只要求{_type_titles(org_types)}，本组织不涉及，得{top_text}分"
+    text = (f"{spec.title}：本项只要求{org_type_titles(spec.org_types, org_types)}，"
+            f"本组织不涉及，得{top_text}分")
 
     def scoped(ctx: EvalContext) -> Outcome:
         if ctx.org.type in allowed:
