@@ -75,3 +75,57 @@ def test_the_reference_schemes_fast_path_needs_no_text(catalog):
     assert (result.total, result.grade) == (Decimal("88.87"), "较好")
     assert [v.id for v in result.vetoes] == ["integrity_problem"]
     assert result.to_next_band.points == Decimal("1.13") and result.lines == []
+
+
+# -- every built-in method, over generated inputs good and bad ----------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+def mostly(good, bad):
+    """Good values seven times in eight, so that many examples are scored, not rejected."""
+    return st.one_of(*[good] * 7, bad)
+
+
+points = st.one_of(st.integers(min_value=0, max_value=100),
+                   st.decimals(min_value=0, max_value=100, places=3))
+odd = st.one_of(st.integers(min_value=-5, max_value=120),
+                st.sampled_from(["好", "优秀", "", " 88 ", "9_5", "-0", "1e1", "٩٥"]))
+record = st.fixed_dictionaries({
+    "ratings": mostly(st.lists(points, min_size=3, max_size=8), st.lists(odd, max_size=4)),
+    "votes": mostly(st.lists(st.sampled_from(["好", "较好", "一般", "差"]), min_size=1,
+                             max_size=6), st.lists(st.just("优"), max_size=2)),
+}, optional={
+    "superior": mostly(points, odd),
+    "misses": mostly(st.lists(st.sampled_from(["三会一课", "主题党日", "组织生活会"]),
+                              max_size=3), st.just(["党课"])),
+    "awards": st.integers(min_value=-2, max_value=9),
+    "standardized": mostly(st.decimals(min_value=0, max_value=1, places=2), odd),
+    "ledger": st.booleans(),
+    "plan": mostly(st.sampled_from(["完成", "部分完成", "未完成"]), st.just("做了")),
+    "plan_evidence": st.sampled_from(["", "会议记录"]),
+    "penalties": st.integers(min_value=0, max_value=5),
+    "integrity_problem": st.booleans(),
+})
+months = st.lists(st.integers(min_value=1, max_value=12), max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(inputs=record, months=months)
+def agrees(mixed, inputs, months):
+    inputs = {k: [str(x) if isinstance(x, Decimal) else x for x in v] if isinstance(v, list)
+              else str(v) if isinstance(v, Decimal) else v for k, v in inputs.items()}
+    activity = [{"kind": "主题党日", "date": f"2022-{m:02d}-15"} for m in months]
+    rows = [(1, evaluation(activities=activity, **inputs))]
+    (scored,) = mixed.score_many(rows)
+    (assessed,) = mixed.assess_many(rows)
+    assert numbers(scored) == numbers(assessed)
+    outcomes.append(type(scored).__name__)
+
+
+outcomes: list[str] = []
+
+
+def test_assess_agrees_with_score_on_every_built_in_method(mixed):
+    outcomes.clear()
+    agrees(mixed=mixed)
+    assert outcomes.count("Result") > 20 and outcomes.count("Reject") > 20
