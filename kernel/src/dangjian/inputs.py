@@ -127,7 +127,6 @@ def _item_converter(spec: InputSpec) -> Callable[[int, Any], Decimal | str]:
 
 
 _MEMO_LIMIT = 4096
-_MISS = object()
 
 
 def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
@@ -148,12 +147,15 @@ def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
             out.append(converted)
         return out
 
+    plain = {int, str}.issuperset
+
     def items(value: list) -> list:
-        try:
-            return [memo[raw] if raw.__class__ is int or raw.__class__ is str else memo[_MISS]
-                    for raw in value]
-        except KeyError:
-            return slow(value)
+        if plain(map(type, value)):
+            try:
+                return list(map(memo.__getitem__, value))
+            except KeyError:
+                pass
+        return slow(value)
 
     def convert(spec: InputSpec, value: Any) -> list | dict:
         if isinstance(value, dict):

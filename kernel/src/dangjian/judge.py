@@ -58,6 +58,7 @@ class _Ruling(NamedTuple):
 
 
 _RULINGS_LIMIT = 4096
+_NONE: frozenset = frozenset()
 
 
 class Judge:
@@ -82,10 +83,10 @@ class Judge:
                 findings: list[Finding]) -> tuple[_Ruling, NextBand | None]:
         band = band_of(self.bands, value)
         key = (band.grade if band else None,
-               tuple([bool(inputs.get(flag)) for flag in self._flags]),
-               tuple([value < bound for bound in self._thresholds]),
+               tuple([not not inputs.get(flag) for flag in self._flags]),
+               tuple([value < bound for bound in self._thresholds]) if self._thresholds else (),
                frozenset(f.code for f in findings if f.code in self._codes)
-               if findings and self._codes else frozenset())
+               if findings and self._codes else _NONE)
         ruling = self._rulings.get(key)
         if ruling is None:
             ruling = self._rule(band, value, inputs, findings)

@@ -108,23 +108,27 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
                     return None
         return list(map(ballots.get, items, items)), tally
 
-    def lean_values(items: list) -> list:
-        """The points of each item when nothing is wrong (the input's own bounds checked the
-        numbers), else `checked_values`' rejection."""
-        values = list(map(ballots.get, items, items))
-        if labels_only or not numbers_checked or str in set(map(type, values)):
-            return (fast_values(items) or checked_values(items))[0]
-        return values
+    lean = numbers_checked and not labels_only
+    get = ballots.get
 
     def points(ctx: EvalContext) -> Decimal:
         raw = ctx.inputs.get(field)
         items = raw if raw.__class__ is list else _ballot_counts(raw if raw is not None else [])
-        if len(items) < min_raters:
+        count = len(items)
+        if count < min_raters:
             raise EvaluationRejected(
-                f"{spec.title}评议人数{len(items)}人，少于方案要求的{min_raters}人", field=field)
-        values = lean_values(items)
-        kept = sorted(values)[trim:len(values) - trim] if trim else values
-        points = sum(kept, ZERO) / len(kept) * top / scale
+                f"{spec.title}评议人数{count}人，少于方案要求的{min_raters}人", field=field)
+        # The input's own bounds checked the numbers: a label missing from `ballots` is the
+        # only thing left to go wrong, and it stays a str that Decimal arithmetic refuses.
+        values = list(map(get, items, items)) if lean else \
+            (fast_values(items) or checked_values(items))[0]
+        try:
+            kept = sorted(values)[trim:count - trim] if trim else values
+            total = sum(kept, ZERO)
+        except TypeError:
+            checked_values(items)  # raises the rejection naming the bad ballot
+            raise
+        points = total / len(kept) * top / scale
         return ZERO if points < ZERO else top if points > top else points
 
     def score(ctx: EvalContext) -> Outcome:
