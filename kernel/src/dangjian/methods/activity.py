@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
 from ..models import org_type_titles
 from ..numbers import ZERO, fmt
 from .params import Params
@@ -67,7 +67,14 @@ def _scoped(score, spec: MethodSpec, p: Params, kind: str):
             return score(ctx)
         return Outcome(top, text, {"kind": kind, "org_type": ctx.org.type})
 
-    return scoped
+    inner = getattr(score, "points", None)
+    if inner is None:
+        return scoped
+
+    def points(ctx: EvalContext) -> Decimal:
+        return inner(ctx) if ctx.org.type in allowed else top
+
+    return with_points(scoped, points)
 
 
 def compile_frequency(spec: MethodSpec):
@@ -134,7 +141,20 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
             text += f"，得{fmt(points)}分（满分{top_text}分）"
             return Outcome(points, text, {"kind": kind, "people": people,
                                           "missing": missing})
-        return score
+
+        def points_by_person(ctx: EvalContext) -> Decimal:
+            people = _people(ctx, people_field)
+            records = in_scope(ctx)
+            if not people:
+                return ZERO
+            counts = {person: 0 for person in people}
+            for a in records:
+                if a.person in counts:
+                    counts[a.person] += 1
+            missing = sum(1 for n in counts.values() if n < required)
+            return top * Decimal(len(people) - missing) / Decimal(len(people))
+
+        return with_points(score, points_by_person)
 
     def score(ctx: EvalContext) -> Outcome:
         records = in_scope(ctx)
@@ -155,7 +175,14 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
         return Outcome(points, text, {"kind": kind, "count": len(records),
                                       "missed": missed_names})
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        per = [0] * periods
+        for a in in_scope(ctx):
+            per[month_period[a.date.month - 1]] += 1
+        met = sum(1 for n in per if n >= required)
+        return top * Decimal(met) / Decimal(periods)
+
+    return with_points(score, points)
 
 
 def _date_value(ctx: EvalContext, name: str) -> datetime.date | None:
@@ -245,7 +272,22 @@ def compile_deadline(spec: MethodSpec):
         return Outcome(ZERO, f"{spec.title}：{limit}，{state}，逾期{overdue}天，得0分"
                        f"（满分{top_text}分）", used)
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        try:
+            start = _date_value(ctx, since)
+            finished = _date_value(ctx, done) if done else None
+        except ValueError as exc:
+            from ..errors import EvaluationRejected
+            raise EvaluationRejected(f"日期格式应为 YYYY-MM-DD：{exc}", field=since) from None
+        if start is None:
+            return top if when_absent == "pass" else ZERO
+        due = _add_months(start, span_of(ctx))
+        if finished is not None and finished > ctx.as_of:
+            finished = None
+        on_time = finished <= due if finished is not None else ctx.as_of <= due
+        return top if on_time else ZERO
+
+    return with_points(score, points)
 
 
 def _years_by_type(p: Params) -> dict[str, int]:
