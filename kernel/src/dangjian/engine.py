@@ -217,7 +217,7 @@ class Plan:
         self._rounding = ROUNDING_MODES[r.mode]
         self._bands_raw = r.bands_read == "raw"
         self._exact_note = f"，{_MODE_WORDS[r.mode]}保留{r.places}位小数）"
-        self._typed = typed_decoder(scheme.inputs)
+        self._typed, self._typed_complete = typed_decoder(scheme.inputs)
         self._input_names = tuple(spec.name for spec in scheme.inputs)
         self._required = frozenset(spec.name for spec in scheme.inputs if spec.required)
 
@@ -288,6 +288,8 @@ class Plan:
         inputs = {name: value for name, value in zip(self._input_names, values)
                   if value is not None}
         if self._required and not self._required.issubset(inputs):
+            return self._decode_slowly(raw, row, source)
+        if not self._typed_complete and self.check_inputs.problems(inputs):
             return self._decode_slowly(raw, row, source)
         return Evaluation(org_id=org_id, org=record.org, inputs=inputs,
                           activities=record.activities)

@@ -78,12 +78,16 @@ def _field_type(spec: InputSpec) -> Any:
     return None
 
 
-def typed_decoder(specs: list[InputSpec]) -> msgspec.json.Decoder:
-    """A decoder of one JSONL record whose `inputs` are typed and bounded by the scheme; a
-    record it cannot take raises msgspec's error, and the caller checks it field by field."""
+def typed_decoder(specs: list[InputSpec]) -> tuple[msgspec.json.Decoder, bool]:
+    """A decoder of one JSONL record whose `inputs` are typed and bounded by the scheme, and
+    whether it checks every input completely (False: some input is only partly checked and
+    must go through the per-field checks as well). A record it cannot take raises msgspec's
+    error, and the caller checks it field by field."""
     fields = []
+    complete = True
     for spec in specs:
         kind = _field_type(spec)
+        complete = complete and kind is not None and _bounds_kept(spec)
         fields.append((spec.name, kind | None if kind is not None else Any, None))
     try:
         inputs = msgspec.defstruct("TypedInputs", fields, forbid_unknown_fields=True)
@@ -93,9 +97,20 @@ def typed_decoder(specs: list[InputSpec]) -> msgspec.json.Decoder:
              ("inputs", inputs, msgspec.field(default_factory=inputs)),
              ("activities", list[Activity], msgspec.field(default_factory=list))],
             kw_only=True, forbid_unknown_fields=True)
-        return msgspec.json.Decoder(record)
+        return msgspec.json.Decoder(record), complete
     except (TypeError, ValueError):  # a name or type msgspec cannot hold: always check slowly
-        return _NEVER
+        return _NEVER, False
+
+
+def _bounds_kept(spec: InputSpec) -> bool:
+    """Whether the generated type refuses all the per-field checks refuse (bounds exactly)."""
+    if spec.type == "text":
+        return not spec.required  # a required text of blanks only is missing
+    if spec.type not in ("number", "integer", "list"):
+        return True
+    if spec.type == "list" and spec.items == "label":
+        return True
+    return all(bound is None or _float_bound(bound) is not None for bound in (spec.min, spec.max))
 
 
 class _Never:
