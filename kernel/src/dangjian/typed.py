@@ -104,7 +104,7 @@ def typed_decoder(specs: list[InputSpec]) -> tuple[msgspec.json.Decoder, bool]:
 
 def _bounds_kept(spec: InputSpec) -> bool:
     """Whether the generated type refuses all the per-field checks refuse (bounds exactly)."""
-    if spec.type == "text":
+    if spec.type == "text" or (spec.type == "choice" and not spec.choices):
         return not spec.required  # a required text of blanks only is missing
     if spec.type not in ("number", "integer", "list"):
         return True
