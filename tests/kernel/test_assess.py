@@ -129,3 +129,21 @@ def test_assess_agrees_with_score_on_every_built_in_method(mixed):
     outcomes.clear()
     agrees(mixed=mixed)
     assert outcomes.count("Result") > 20 and outcomes.count("Reject") > 20
+
+
+def test_rejections_leave_no_garbage_while_the_collector_is_paused(catalog):
+    """assess_many pauses the garbage collector; the cycles a rejection's exception leaves
+    (traceback ↔ frame) are still swept, so a batch of bad rows does not grow memory."""
+    import gc
+
+    from dangjian import engine
+
+    plan = catalog.plan("jilin-health-2019")
+    bad = evaluation(onsite=[95, "优"], superior=120)
+    gc.collect()
+    before = len(gc.get_objects())
+    rows = 4 * engine.SWEEP
+    out = plan.assess_many((i, bad) for i in range(rows))
+    assert sum(isinstance(o, Reject) for o in out) == rows
+    assert gc.isenabled()
+    assert len(gc.get_objects()) - before < rows

@@ -31,6 +31,7 @@ _MODE_WORDS = {"half_up": "四舍五入", "half_even": "银行家舍入", "down"
 NodeFn = Callable[[EvalContext, list], "Decimal | None"]
 FastFn = Callable[[EvalContext], Decimal]
 BUILTIN = "dangjian"  # the plugin name the kernel's own methods register under
+SWEEP = 5_000  # rows between sweeps of the youngest generation while `assess_many` runs
 
 
 def _method_scorer(catalog, scheme: Scheme, node_id: str, title: str, method: str,
@@ -496,12 +497,19 @@ class Plan:
         evaluations: Iterable[tuple[int, Evaluation | Reject]],
         registry: Mapping[str, Organization] | None = None,
     ) -> Iterator[Result | Reject]:
-        """`score_many` without explanations, through the compiled fast path. Python's garbage
-        collector is paused while the stream runs: the records hold no cycles."""
+        """`score_many` without explanations, through the compiled fast path.
+
+        Python's automatic garbage collector is paused while the stream runs (records hold no
+        cycles, and its full passes over a large heap cost more than scoring). A rejection's
+        exception does leave a cycle (its traceback and the frames that raised it), so the
+        youngest generation, where those sit, is swept every `SWEEP` rows."""
         enabled = gc.isenabled()
         gc.disable()
         try:
-            yield from self._many(self.assess, evaluations, registry)
+            for count, outcome in enumerate(self._many(self.assess, evaluations, registry), 1):
+                if not count % SWEEP:
+                    gc.collect(0)
+                yield outcome
         finally:
             if enabled:
                 gc.enable()
