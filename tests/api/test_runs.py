@@ -109,7 +109,8 @@ def test_rejects_of_a_run_name_row_field_and_reason(client):
         branch("a", onsite=[95], superior=80), {"org_id": "z", "inputs": {}}]})
     [reject] = client.get("/runs/1/rejects", headers=READ).json()
     assert reject == {"row": 2, "org_id": "z", "field": "org.type",
-                      "reason": "缺少组织类型（org.type），无法确定是否适用本方案"}
+                      "reason": "缺少组织类型（org.type），无法确定是否适用本方案；"
+                      "缺少必填输入 onsite（现场评议测评）；缺少必填输入 superior（上级党组织评议得分）"}
 
 
 def test_unknown_run_organization_and_scheme_are_404(client):

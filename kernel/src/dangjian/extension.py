@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .models import Activity, Finding, Organization
+from .models import Activity, Finding, Organization, OrgType
 from .scheme import Scheme
 
 
@@ -51,6 +51,16 @@ class EvalContext:
 
 
 Scorer = Callable[[EvalContext], Outcome]
+"""A compiled scorer. It may also carry `points(ctx) -> Decimal`, the same points without the
+sentence, which the engine's fast path (`Plan.assess`) calls instead; the two must agree
+exactly, and raise the same rejections. A scorer without it is called in full there and its
+text discarded."""
+
+
+def with_points(scorer: Scorer, points: Callable[[EvalContext], Decimal]) -> Scorer:
+    """Attach a points-only variant to a scorer: `return with_points(score, points)`."""
+    scorer.points = points  # type: ignore[attr-defined]
+    return scorer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +73,7 @@ class MethodSpec:
     input: str | None
     params: dict[str, Any]
     scheme: Scheme
+    org_types: dict[str, OrgType] = field(default_factory=dict)  # the catalogue's, by id
 
 
 @dataclass(frozen=True, kw_only=True)

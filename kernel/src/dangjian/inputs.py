@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .errors import EvaluationRejected
-from .numbers import fmt, to_decimal
+from .numbers import fmt, parse_number, to_decimal
 from .scheme import InputSpec
 
 _SPLIT = re.compile(r"[;；、,，\s]+")
@@ -39,6 +39,8 @@ def _number(spec: InputSpec, value: Any) -> Decimal:
 
 def _integer(spec: InputSpec, value: Any) -> int:
     number = _number(spec, value)
+    if number.adjusted() > 30:
+        raise _fail(spec, f"为{fmt(number)}，数值过大")
     if number != number.to_integral_value():
         raise _fail(spec, f"应为整数，实为{fmt(number)}")
     return int(number)
@@ -102,9 +104,10 @@ def _item_converter(spec: InputSpec) -> Callable[[int, Any], Decimal | str]:
                 return text
             if numbers_allowed:
                 try:
-                    return number_in_range(position, Decimal(text))
-                except InvalidOperation:
-                    pass
+                    return number_in_range(position, parse_number(text))
+                except ValueError as exc:
+                    if any(c.isdigit() for c in text):  # 9_5, １００, ٩٥: say why not
+                        raise _fail(spec, f"第{position}项{exc}") from None
             if labels_allowed and not labels:
                 return text
             expected = " / ".join(spec.choices) if labels_allowed else "数字"
@@ -113,6 +116,8 @@ def _item_converter(spec: InputSpec) -> Callable[[int, Any], Decimal | str]:
             raise _fail(spec, f"第{position}项应为标签，实为{item}")
         if kind is int:
             return number_in_range(position, Decimal(item))
+        if kind is Decimal and not item and item.is_signed():
+            item = item.copy_abs()
         try:
             return number_in_range(position, to_decimal(item))
         except ValueError as exc:
@@ -122,7 +127,6 @@ def _item_converter(spec: InputSpec) -> Callable[[int, Any], Decimal | str]:
 
 
 _MEMO_LIMIT = 4096
-_MISS = object()
 
 
 def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
@@ -143,12 +147,15 @@ def _list_converter(spec: InputSpec) -> Callable[[InputSpec, Any], list | dict]:
             out.append(converted)
         return out
 
+    plain = {int, str}.issuperset
+
     def items(value: list) -> list:
-        try:
-            return [memo[raw] if raw.__class__ is int or raw.__class__ is str else memo[_MISS]
-                    for raw in value]
-        except KeyError:
-            return slow(value)
+        if plain(map(type, value)):
+            try:
+                return list(map(memo.__getitem__, value))
+            except KeyError:
+                pass
+        return slow(value)
 
     def convert(spec: InputSpec, value: Any) -> list | dict:
         if isinstance(value, dict):
@@ -191,21 +198,53 @@ class InputChecker:
                         else _CONVERTERS[spec.type]) for spec in specs]
 
     def __call__(self, raw: dict[str, Any]) -> dict[str, Any]:
-        unknown = [key for key in raw if key not in self.specs]
-        if unknown:
-            raise EvaluationRejected(
-                f"未知的输入 {'、'.join(unknown)}（本方案的输入：{'、'.join(self.specs) or '无'}）",
-                field=f"inputs.{unknown[0]}")
+        """The typed inputs; a row with bad cells is rejected naming every one of them."""
+        try:
+            return self._convert(raw)
+        except EvaluationRejected as first:
+            raise combine(self.problems(raw) or [first]) from None
+
+    def _convert(self, raw: dict[str, Any]) -> dict[str, Any]:
+        for key in raw:
+            if key not in self.specs:
+                raise EvaluationRejected("未知的输入", field=f"inputs.{key}")
         values: dict[str, Any] = {}
         for name, spec, convert in self._steps:
             value = raw.get(name)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or (value.__class__ is str and not value.strip()):
                 # A blank cell, or one of spaces only, is not an answer: it earns nothing.
                 if spec.required:
-                    raise EvaluationRejected(f"缺少必填输入 {name}（{spec.title}）",
-                                             field=f"inputs.{name}")
+                    raise EvaluationRejected("缺少必填输入", field=f"inputs.{name}")
                 if spec.type == "boolean":
                     values[name] = False
                 continue
             values[name] = convert(spec, value)
         return values
+
+    def problems(self, raw: dict[str, Any]) -> list[EvaluationRejected]:
+        """Every bad cell of one evaluation's inputs, in the scheme's order (unknown ones first)."""
+        found: list[EvaluationRejected] = []
+        unknown = [key for key in raw if key not in self.specs]
+        if unknown:
+            found.append(EvaluationRejected(
+                f"未知的输入 {'、'.join(unknown)}（本方案的输入：{'、'.join(self.specs) or '无'}）",
+                field=f"inputs.{unknown[0]}"))
+        for name, spec, convert in self._steps:
+            value = raw.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if spec.required:
+                    found.append(EvaluationRejected(f"缺少必填输入 {name}（{spec.title}）",
+                                                    field=f"inputs.{name}"))
+                continue
+            try:
+                convert(spec, value)
+            except EvaluationRejected as exc:
+                found.append(exc)
+        return found
+
+
+def combine(problems: list[EvaluationRejected]) -> EvaluationRejected:
+    """One rejection for a row with several bad cells: every reason, the first field."""
+    if len(problems) == 1:
+        return problems[0]
+    return EvaluationRejected("；".join(p.message for p in problems), field=problems[0].field)

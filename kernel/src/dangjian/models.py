@@ -6,6 +6,7 @@ Scheme models live in `dangjian.scheme`; everything here is what a batch reads a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,19 @@ class OrgType(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     title: str
     level: int = 0
     description: str = ""
+
+
+def org_type_id(org_types: Mapping[str, OrgType], text: str) -> str | None:
+    """The id of an organization type written as its id (`branch`) or its title (`党支部`);
+    None when no registered type is called that."""
+    if text in org_types:
+        return text
+    return next((t.id for t in org_types.values() if t.title == text), None)
+
+
+def org_type_titles(org_types: Mapping[str, OrgType], type_ids: list[str]) -> str:
+    """Type ids as their titles for a sentence (党委、党支部); an unknown id stays as it is."""
+    return "、".join(org_types[t].title if t in org_types else t for t in type_ids)
 
 
 class Organization(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

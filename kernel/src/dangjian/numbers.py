@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 ZERO = Decimal(0)
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _CENT = Decimal("0.01")
+# A number as people write it: ASCII digits, one optional sign, point and exponent. Python's own
+# Decimal() would also take 9_5, full-width １００ and Arabic-Indic ٩٥, and "nan" or "inf".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_MAX_DIGITS = 200
+
+
+def parse_number(text: str) -> Decimal:
+    """Written digits as an exact Decimal, or ValueError with a Chinese reason."""
+    text = text.strip()
+    if _NUMBER.fullmatch(text) is None:
+        if any(c.isdigit() or c.isnumeric() for c in text if not c.isascii()):
+            raise ValueError(f"“{_clip(text)}”不是数字（只能用半角数字0—9书写）")
+        if "_" in text:
+            raise ValueError(f"“{_clip(text)}”不是数字（数字中不能有下划线）")
+        raise ValueError(f"“{_clip(text)}”不是数字")
+    if len(text) > _MAX_DIGITS:
+        raise ValueError(f"“{_clip(text)}”位数过多（超过{_MAX_DIGITS}位），不是可以评分的数字")
+    result = Decimal(text)
+    return result.copy_abs() if not result and result.is_signed() else result
+
+
+def _clip(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def to_decimal(value: object) -> Decimal:
@@ -21,15 +45,9 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("不是有限数字")
-        return Decimal(repr(value))
+        return Decimal(repr(value if value else 0.0))  # -0.0 is 0.0
     if isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f"“{value}”不是数字") from None
-        if not result.is_finite():
-            raise ValueError(f"“{value}”不是有限数字")
-        return result
+        return parse_number(value)
     raise ValueError(f"{type(value).__name__} 不是数字")
 
 

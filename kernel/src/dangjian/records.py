@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -63,14 +64,25 @@ _MALFORMED = {
     "invalid character": "无效字符",
     "invalid escape character in string": "字符串中的转义无效",
     "invalid number": "数字格式有误",
+    "unexpected end of escaped utf-16 surrogate pair": "字符串中有不成对的 UTF-16 代理项（如 \\ud800），不是有效字符",
+    "invalid utf-16 surrogate pair": "字符串中有无效的 UTF-16 代理项对，不是有效字符",
 }
+
+
+def org_id_problem(org_id: str) -> str | None:
+    """Why an organization id cannot name an organization (empty, blanks only, a NUL), or None."""
+    if not org_id or org_id.isspace():
+        return "组织编号为空" if not org_id else "组织编号只有空白字符"
+    if "\x00" in org_id:
+        return "组织编号含有空字符（NUL），不是有效的编号"
+    return None
 
 
 def explain_decode(message: str, data: bytes | str) -> tuple[str, str | None]:
     """msgspec's decode error (bad JSON, a number beyond range) as a Chinese reason and, when
     it can be found, the field that holds the offending value."""
     text, path = _field_of(message)
-    if text == "Number out of range":
+    if text in ("Number out of range", "Integer value out of range"):
         return "数字超出可表示的范围", _locate_out_of_range(data, path)
     if path is not None or not text.startswith(("JSON is malformed", "Input data")):
         return explain_validation(message)
@@ -96,7 +108,7 @@ def _locate_out_of_range(data: bytes | str, path: str | None) -> str | None:
     import json
 
     try:
-        obj = json.loads(data)
+        obj = json.loads(data, parse_int=Decimal)  # an int of 5000 digits is no str for int()
     except ValueError:
         return path
     tokens = re.findall(r"\[\.\.\.\]|\[\d+\]|[^.\[\]]+", path)
@@ -124,9 +136,14 @@ def _non_finite_path(raw: bytes) -> str | None:
     return None
 
 
+_INT_LOW, _INT_HIGH = -(2 ** 63), 2 ** 64  # the integers msgspec reads
+
+
 def _walk(obj: Any, tokens: list[str]) -> str | None:
     if not tokens:
-        return "" if isinstance(obj, float) and not math.isfinite(obj) else None
+        beyond = (isinstance(obj, float) and not math.isfinite(obj)
+                  or isinstance(obj, Decimal) and not _INT_LOW <= obj < _INT_HIGH)
+        return "" if beyond else None
     token, rest = tokens[0], tokens[1:]
     if token == "[...]":
         if not isinstance(obj, dict):
@@ -151,7 +168,7 @@ def _walk(obj: Any, tokens: list[str]) -> str | None:
 def decode_evaluation(data: bytes | str, *, row: int, source: str | None = None) -> Evaluation | Reject:
     """One JSONL line as an Evaluation, or a Reject naming the row and field."""
     try:
-        return _evaluation_decoder.decode(data)
+        evaluation = _evaluation_decoder.decode(data)
     except msgspec.DecodeError as exc:  # ValidationError is a DecodeError: both land here
         reason, path = explain_decode(str(exc), data)
         return Reject(row=row, source=source, field=path, reason=reason)
@@ -159,6 +176,14 @@ def decode_evaluation(data: bytes | str, *, row: int, source: str | None = None)
         return Reject(row=row, source=source, field=None, reason=_not_utf8(data))
     except RecursionError:
         return Reject(row=row, source=source, field=None, reason=TOO_DEEP)
+    return _with_org_id(evaluation, row, source)
+
+
+def _with_org_id(evaluation: Evaluation, row: int, source: str | None) -> Evaluation | Reject:
+    problem = org_id_problem(evaluation.org_id)
+    if problem is None:
+        return evaluation
+    return Reject(row=row, source=source, field="org_id", reason=problem)
 
 
 def _not_utf8(data: bytes | str) -> str:
@@ -173,12 +198,13 @@ def _not_utf8(data: bytes | str) -> str:
 def evaluation_from_object(obj: Any, *, row: int, source: str | None = None) -> Evaluation | Reject:
     """A decoded JSON object (e.g. an API request item) as an Evaluation, or a Reject."""
     try:
-        return msgspec.convert(obj, Evaluation, strict=True)
+        evaluation = msgspec.convert(obj, Evaluation, strict=True)
     except msgspec.ValidationError as exc:
         reason, path = explain_validation(str(exc))
         return Reject(row=row, source=source, field=path, reason=reason)
     except RecursionError:
         return Reject(row=row, source=source, field=None, reason=TOO_DEEP)
+    return _with_org_id(evaluation, row, source)
 
 
 def table_columns(scheme: Scheme) -> list[tuple[str, str]]:

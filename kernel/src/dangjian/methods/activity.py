@@ -6,7 +6,8 @@ import datetime
 import re
 from decimal import Decimal
 
-from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
+from ..models import org_type_titles
 from ..numbers import ZERO, fmt
 from .params import Params
 
@@ -86,13 +87,6 @@ def year_for(activity) -> int:
     return int(match.group(1)) if match else activity.date.year
 
 
-def _type_titles(type_ids: list[str]) -> str:
-    from ..default_plugin import ORG_TYPES
-
-    titles = {t.id: t.title for t in ORG_TYPES}
-    return "、".join(titles.get(t, t) for t in type_ids)
-
-
 def _scoped(score, spec: MethodSpec, p: Params, kind: str):
     """Only organizations of `org_types` must do it; for the others the rule is 不涉及 (full
     points, as `deadline` does with when_absent = pass)."""
@@ -107,14 +101,22 @@ def _scoped(score, spec: MethodSpec, p: Params, kind: str):
     allowed = frozenset(org_types)
     top = spec.max
     top_text = fmt(top)
-    text = f"{spec.title}：本项只要求{_type_titles(org_types)}，本组织不涉及，得{top_text}分"
+    text = (f"{spec.title}：本项只要求{org_type_titles(spec.org_types, org_types)}，"
+            f"本组织不涉及，得{top_text}分")
 
     def scoped(ctx: EvalContext) -> Outcome:
         if ctx.org.type in allowed:
             return score(ctx)
         return Outcome(top, text, {"kind": kind, "org_type": ctx.org.type})
 
-    return scoped
+    inner = getattr(score, "points", None)
+    if inner is None:
+        return scoped
+
+    def points(ctx: EvalContext) -> Decimal:
+        return inner(ctx) if ctx.org.type in allowed else top
+
+    return with_points(scoped, points)
 
 
 def compile_frequency(spec: MethodSpec):
@@ -245,7 +247,20 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
             if repeated:
                 used["repeated"] = repeated
             return Outcome(points, text, used)
-        return score
+
+        def points_by_person(ctx: EvalContext) -> Decimal:
+            people, _ = distinct_people(_people(ctx, people_field))
+            if not people:
+                return ZERO
+            counts = {person_key(person): 0 for person in people}
+            for a in in_scope(ctx):
+                key = person_key(a.person)
+                if key in counts:
+                    counts[key] += 1
+            missing = sum(1 for n in counts.values() if n < required)
+            return top * Decimal(len(people) - missing) / Decimal(len(people))
+
+        return with_points(score, points_by_person)
 
     def score(ctx: EvalContext) -> Outcome:
         records = in_scope(ctx)
@@ -266,7 +281,14 @@ def _compile_frequency(spec: MethodSpec, p: Params, kind: str):
         return Outcome(points, text, {"kind": kind, "count": len(records),
                                       "missed": missed_names})
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        per = [0] * periods
+        for a in in_scope(ctx):
+            per[month_period[a.date.month - 1] if year_of == "date" else 0] += 1
+        met = sum(1 for n in per if n >= required)
+        return top * Decimal(met) / Decimal(periods)
+
+    return with_points(score, points)
 
 
 def _date_value(ctx: EvalContext, name: str) -> datetime.date | None:

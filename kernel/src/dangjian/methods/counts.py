@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import EvaluationRejected
-from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
 from ..numbers import ZERO, clamp, fmt, to_decimal
 from .params import Params
 
@@ -41,7 +41,22 @@ def compile_checklist(spec: MethodSpec):
                 f"扣完为止，得{fmt(points)}分（满分{top_text}分）")
         return Outcome(points, text, {field: raw})
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        raw = ctx.inputs.get(field)
+        if raw is None:
+            count = 0
+        elif isinstance(raw, list):
+            if known:
+                for item in raw:
+                    if str(item) not in known:
+                        raise EvaluationRejected(f"检查项“{item}”不在方案的检查清单中",
+                                                 field=field)
+            count = len(raw)
+        else:
+            count = max(int(raw), 0)
+        return clamp(top - deduct * count, ZERO, top)
+
+    return with_points(score, points)
 
 
 def compile_per_occurrence(spec: MethodSpec):
@@ -70,7 +85,15 @@ def compile_per_occurrence(spec: MethodSpec):
         text = f"{label}共{count}{rate_text}{fmt(points)}分（满分{top_text}分）"
         return Outcome(points, text, used)
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        if kind:
+            year = ctx.year
+            count = sum(1 for a in ctx.activities_of(kind) if a.date.year == year)
+        else:
+            count = ctx.inputs.get(field) or 0
+        return min(each * count, cap)
+
+    return with_points(score, points)
 
 
 def compile_ratio(spec: MethodSpec):
@@ -113,7 +136,24 @@ def compile_ratio(spec: MethodSpec):
         return Outcome(points, f"{spec.title}：比率{fmt(ratio * 100)}%，得{fmt(points)}分"
                        f"（满分{top_text}分）", used)
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        if numerator:
+            num, den = ctx.inputs.get(numerator), ctx.inputs.get(denominator)
+            if not den:
+                return ZERO
+            ratio = to_decimal(num or 0) / to_decimal(den)
+        else:
+            value = ctx.inputs.get(field)
+            if value is None:
+                return ZERO
+            value = to_decimal(value)
+            ratio = value / 100 if percent else value
+        if thresholds:
+            return clamp(next((pts for bound, pts in thresholds if ratio >= bound), ZERO),
+                         ZERO, top)
+        return clamp(ratio * top, ZERO, top)
+
+    return with_points(score, points)
 
 
 def compile_boolean(spec: MethodSpec):
@@ -131,7 +171,10 @@ def compile_boolean(spec: MethodSpec):
         return Outcome(points, f"{spec.title}：{yes if value else no}，得{fmt(points)}分"
                        f"（满分{top_text}分）", {field: value})
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        return top if ctx.inputs.get(field) else if_false
+
+    return with_points(score, points)
 
 
 DEFAULT_LEVELS = {"完成": Decimal(1), "部分完成": Decimal("0.5"), "未完成": ZERO}
@@ -165,7 +208,18 @@ def compile_completion(spec: MethodSpec):
         return Outcome(points, f"{spec.title}：{level}{proof_text}，得{fmt(points)}分"
                        f"（满分{top_text}分）", used)
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        level = ctx.inputs.get(field)
+        if level is None:
+            return ZERO
+        if level not in levels:
+            raise EvaluationRejected(
+                f"完成情况“{level}”不是 {' / '.join(levels)} 之一", field=field)
+        if evidence and not ctx.inputs.get(evidence) and levels[level] > 0:
+            return ZERO
+        return top * levels[level]
+
+    return with_points(score, points)
 
 
 METHODS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import EvaluationRejected
-from ..extension import EvalContext, Method, MethodSpec, Outcome
+from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
 from ..numbers import ZERO, clamp, fmt
 from .params import Params
 
@@ -26,7 +26,14 @@ def compile_number(spec: MethodSpec):
         return Outcome(points, f"{spec.title}{fmt(value)}分，得{fmt(points)}分（满分{top_text}分）",
                        {name: value})
 
-    return score
+    def points(ctx: EvalContext) -> Decimal:
+        value = ctx.inputs.get(name)
+        if value is None:
+            return ZERO
+        points = value * top / scale
+        return ZERO if points < ZERO else top if points > top else points
+
+    return with_points(score, points)
 
 
 def _ballot_counts(value) -> list:
@@ -101,6 +108,29 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
                     return None
         return list(map(ballots.get, items, items)), tally
 
+    lean = numbers_checked and not labels_only
+    get = ballots.get
+
+    def points(ctx: EvalContext) -> Decimal:
+        raw = ctx.inputs.get(field)
+        items = raw if raw.__class__ is list else _ballot_counts(raw if raw is not None else [])
+        count = len(items)
+        if count < min_raters:
+            raise EvaluationRejected(
+                f"{spec.title}评议人数{count}人，少于方案要求的{min_raters}人", field=field)
+        # The input's own bounds checked the numbers: a label missing from `ballots` is the
+        # only thing left to go wrong, and it stays a str that Decimal arithmetic refuses.
+        values = list(map(get, items, items)) if lean else \
+            (fast_values(items) or checked_values(items))[0]
+        try:
+            kept = sorted(values)[trim:count - trim] if trim else values
+            total = sum(kept, ZERO)
+        except TypeError:
+            checked_values(items)  # raises the rejection naming the bad ballot
+            raise
+        points = total / len(kept) * top / scale
+        return ZERO if points < ZERO else top if points > top else points
+
     def score(ctx: EvalContext) -> Outcome:
         raw = ctx.inputs.get(field)
         if raw is None:
@@ -125,7 +155,7 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         parts.append(f"{trimmed}，平均{mean_text}分，得{points_text}分{tail}")
         return Outcome(points, "".join(parts), {field: raw})
 
-    return score
+    return with_points(score, points)
 
 
 METHODS = [
