@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+import msgspec
+
 from .errors import DangjianError, EvaluationRejected, SchemeError
 from .extension import EvalContext, MethodSpec, Outcome
 from .inputs import InputChecker
@@ -300,6 +302,9 @@ class Plan:
             lines=lines, vetoes=verdict.vetoes, consequences=verdict.consequences,
             eligibility=verdict.eligibility, findings=findings,
             to_next_band=verdict.to_next_band, scheme=self.ref)
+
+    def assess(self, evaluation, registry=None):  # numbers only, no explanation lines
+        return msgspec.structs.replace(self.score(evaluation, registry), lines=[])
 
     def _total_text(self, raw: Decimal, total: Decimal, grade: str) -> str:
         exact = f"（精确值{_exact(raw)}{self._exact_note}" if raw != total else ""
