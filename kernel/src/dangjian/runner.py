@@ -66,6 +66,7 @@ def score_run(
     out: bool = False,
     lines: bool = False,
     chunk_size: int = 2000,
+    track_flags: bool = True,
 ) -> RunOutcome:
     """Score every record of every input; each ends up scored or rejected, counted, never lost.
 
@@ -74,7 +75,8 @@ def score_run(
     `finish_output` is called once every record has passed and before the run is committed:
     it completes the output files (not yet under their names) and returns their digest, stored
     with the run. With a store, a run from the same scheme, inputs and note as a stored one is
-    not stored again: that run's id is returned with `summary.existing` set.
+    not stored again: that run's id is returned with `summary.existing` set. `track_flags`
+    False leaves the tracked flags for the caller to update (`tracking.update_from_run`).
     """
     meta = meta or run_meta(plan, workers=workers)
     summary = RunSummary(run_id=None)
@@ -113,7 +115,7 @@ def score_run(
         if collecting:
             gc.enable()
         stage.discard()
-    return RunOutcome(summary, track(store, plan, summary.run_id))
+    return RunOutcome(summary, track(store, plan, summary.run_id) if track_flags else None)
 
 
 def batch_findings(plan: Plan, stage: RunStage, catalog: Any = None) -> list[Finding]:
@@ -146,7 +148,8 @@ def track(store: Store, plan: Plan, run_id: int):
 
 def score_batch(plan: Plan, records: Iterable[tuple[int, Any]], *, store: Store | None = None,
                 meta: RunMeta | None = None, registry: Mapping[str, Organization] | None = None,
-                workers: int = 1, source: str | None = None) -> RunSummary:
+                workers: int = 1, source: str | None = None,
+                track_flags: bool = True) -> RunSummary:
     """`score_run` over one stream of records: for callers that need only the counts."""
     return score_run(plan, [RunInput(records, source)], store=store, meta=meta,
-                     registry=registry, workers=workers).summary
+                     registry=registry, workers=workers, track_flags=track_flags).summary

@@ -1,8 +1,8 @@
 """Writing results and rejects: JSONL (the kernel's one encoding), CSV (opens in Excel) or XLSX.
 
 The format follows the extension; `-` writes JSONL to stdout. A file is written beside its
-target and renamed into place when complete, so an interrupted run never leaves a partial
-file under the name the user asked for. JSONL objects are exactly
+target and renamed into place when complete (`finish`, then `publish` once the run is
+stored), so an interrupted run never leaves a partial file under the name the user asked for. JSONL objects are exactly
 `dangjian.storage.encode_result`; CSV and XLSX hold one row per organization with Chinese
 headers, totals as written by the scheme's rounding.
 """
@@ -18,9 +18,8 @@ from typing import Any
 
 import msgspec
 from dangjian.errors import InputFileError
+from dangjian.compact import Scored, encode_result
 from dangjian.models import Reject, Result
-from dangjian.pipeline import Encoded
-from dangjian.storage import encode_result
 
 OUTPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 _decode_result = msgspec.json.Decoder(Result).decode
@@ -52,15 +51,18 @@ def output_kind(path: Path | str) -> str:
 class ResultColumns:
     """The columns of a result table for one scheme: who, total, grade, parts, outcomes."""
 
-    def __init__(self, scheme, catalog, components: list[tuple[str, str]] | None = None) -> None:
+    def __init__(self, scheme, catalog, components: list[tuple[str, str]] | None = None,
+                 *, explain: bool = False) -> None:
         self.components = components if components is not None else \
             [(c.id, c.title) for c in scheme.components]
         self.type_titles = {t.id: t.title for t in catalog.org_types.values()}
+        self.explain = explain
 
     def header(self) -> list[str]:
         return ["组织编号", "组织名称", "组织类型", "总分", "满分", "等次", "按分数等次",
                 *(f"{title}得分" for _, title in self.components),
-                "一票否决", "结果运用", "不得评定", "诊断", "距上一等次", "方案", "方案版本"]
+                "一票否决", "结果运用", "不得评定", "诊断", "距上一等次", "方案", "方案版本",
+                *(["得分说明"] if self.explain else [])]
 
     def row(self, r: Result) -> list[Any]:
         points = {c.id: c.points for c in r.components}
@@ -73,7 +75,13 @@ class ResultColumns:
                 "；".join(_fired(c) for c in r.consequences),
                 "；".join(e.title for e in r.eligibility if not e.eligible),
                 "；".join(f"【{f.severity}】{f.message}" for f in r.findings),
-                next_band, r.scheme.id, r.scheme.version]
+                next_band, r.scheme.id, r.scheme.version,
+                *([explanation(r)] if self.explain else [])]
+
+
+def explanation(result: Result) -> str:
+    """A result's explanation lines as one cell: one line each, indented by depth."""
+    return "\n".join("  " * line.depth + line.text for line in result.lines)
 
 
 def _fired(item) -> str:
@@ -101,6 +109,7 @@ class _Table:
     def __init__(self, path: Path, kind: str, header: list[str], sheet: str) -> None:
         self.path, self.kind = path, kind
         self._partial = partial_path(path)
+        self._done = False
         if kind == "csv":
             # Kept open across write() calls and closed by close(): a context manager cannot.
             self._file = open(self._partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -132,11 +141,17 @@ class _Table:
         cell.number_format = "0." + "0" * places if places else "0"
         return cell
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        if self._done:
+            return
+        self._done = True
         if self.kind == "csv":
             self._file.close()
         else:
             self._book.save(self._partial)
+
+    def close(self) -> None:
+        self.finish()
         os.replace(self._partial, self.path)
 
     def discard(self) -> None:
@@ -145,43 +160,38 @@ class _Table:
         self._partial.unlink(missing_ok=True)
 
 
-class ResultWriter:
-    """Takes results as they are scored (Encoded from the pipeline, or stored Results)."""
+class _Output:
+    """An output file written beside its name: `finish` completes it, `publish` renames it
+    into place (`close` does both); `discard` drops it."""
 
-    def __init__(self, path: Path | str, columns: ResultColumns, *, with_lines: bool = True):
-        self.path = path
-        self.kind = output_kind(path)
-        self.with_lines = with_lines
-        self.columns = columns
-        self.count = 0
-        self._table = None
-        self._file = None
-        if self.kind == "jsonl":
-            self._file = sys.stdout.buffer if str(path) == "-" \
-                else open(partial_path(Path(path)), "wb")  # noqa: SIM115
-        else:
-            self._table = _Table(Path(path), self.kind, columns.header(), "评分结果")
+    path: Path | str
+    _file: Any
+    _table: Any
 
-    def write(self, item: Encoded | Result) -> None:
-        self.count += 1
-        if self._file is not None:
-            data = (item.json() if self.with_lines else item.payload) \
-                if isinstance(item, Encoded) else encode_result(item)
-            self._file.write(data + b"\n")
-        else:
-            result = _decode_result(item.payload) if isinstance(item, Encoded) else item
-            self._table.append(self.columns.row(result))
+    @property
+    def partial(self) -> Path | None:
+        """Where the file is until published (None for standard output)."""
+        if str(self.path) == "-":
+            return None
+        return partial_path(Path(self.path))
 
-    def close(self) -> None:
-        """Finish the file: only now does it appear under its name, complete."""
+    def finish(self) -> None:
         if self._file is not None:
             if str(self.path) == "-":
                 self._file.flush()
-            else:
+            elif not self._file.closed:
                 self._file.close()
-                os.replace(self._file.name, self.path)
         else:
-            self._table.close()
+            self._table.finish()
+
+    def publish(self) -> None:
+        if str(self.path) != "-":
+            os.replace(partial_path(Path(self.path)), self.path)
+
+    def close(self) -> None:
+        """Finish the file: only now does it appear under its name, complete."""
+        self.finish()
+        self.publish()
 
     def discard(self) -> None:
         """Drop what was written (an interrupted run): no partial file is left under its name."""
@@ -195,7 +205,34 @@ class ResultWriter:
             self._table.discard()
 
 
-class RejectWriter:
+class ResultWriter(_Output):
+    """Takes results as they are scored (`Scored` from the pipeline, or stored Results)."""
+
+    def __init__(self, path: Path | str, columns: ResultColumns):
+        self.path = path
+        self.kind = output_kind(path)
+        self.columns = columns
+        self.count = 0
+        self._table = None
+        self._file = None
+        if self.kind == "jsonl":
+            self._file = sys.stdout.buffer if str(path) == "-" \
+                else open(partial_path(Path(path)), "wb")  # noqa: SIM115
+        else:
+            self._table = _Table(Path(path), self.kind, columns.header(), "评分结果")
+
+    def write(self, item: Scored | Result) -> None:
+        self.count += 1
+        if self._file is not None:
+            data = item.out if isinstance(item, Scored) else encode_result(item)
+            self._file.write(data + b"\n")
+        else:
+            result = _decode_result(item.out) if isinstance(item, Scored) else item
+            self._table.append(self.columns.row(result))
+
+
+
+class RejectWriter(_Output):
     """Rejected rows with file, row, org, field and reason, to CSV, XLSX or JSONL."""
 
     def __init__(self, path: Path | str) -> None:
@@ -217,24 +254,3 @@ class RejectWriter:
         else:
             self._table.append([getattr(reject, key) for key, _ in REJECT_COLUMNS])
 
-    def close(self) -> None:
-        """Finish the file: only now does it appear under its name, complete."""
-        if self._file is not None:
-            if str(self.path) == "-":
-                self._file.flush()
-            else:
-                self._file.close()
-                os.replace(self._file.name, self.path)
-        else:
-            self._table.close()
-
-    def discard(self) -> None:
-        """Drop what was written (an interrupted run): no partial file is left under its name."""
-        if self._file is not None:
-            if str(self.path) == "-":
-                self._file.flush()
-            else:
-                self._file.close()
-                Path(self._file.name).unlink(missing_ok=True)
-        else:
-            self._table.discard()
