@@ -223,3 +223,19 @@ def test_batch_rules_run_at_the_end_and_are_stored_with_the_run(tmp_path):
     assert "10个中至多2个" in summary.findings[0].message
     stored = store.run(summary.run_id)["batch_findings"]
     assert stored[0]["message"] == summary.findings[0].message
+
+
+def test_a_batch_being_scored_holds_no_lock_on_the_database(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    written = []
+
+    def each(item):
+        if not written:  # mid-batch, another program writes to the same database
+            other = sqlite3.connect(tmp_path / "runs.db", timeout=0)
+            other.execute("CREATE TABLE other_program (x)")
+            other.commit()
+            other.close()
+            written.append(True)
+
+    summary = score_run(weighted, [RunInput(records())], store=store, each=each).summary
+    assert written and summary.run_id == 1 and store.run(1)["scored"] == 3

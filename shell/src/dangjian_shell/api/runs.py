@@ -57,7 +57,7 @@ def create_run(state: State, scheme_id: FromPath[str],
     registry = registry_of(data.orgs)
     meta = run_meta(plan, input_digest=_digest(data), sources=[SOURCE], note=data.note)
     with store_at(state.settings.db_path, catalog) as store:
-        summary = score_run(plan, [RunInput(numbered(data.evaluations), SOURCE)], store=store,
+        summary = score_run(plan, [RunInput(numbered(data.evaluations))], store=store,
                             meta=meta, catalog=catalog, registry=registry).summary
     assert summary.run_id is not None
     body = RunCreated(run_id=summary.run_id, scheme_id=plan.ref.id,
