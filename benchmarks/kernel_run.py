@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 
 from dangjian import load_catalog
-from dangjian.pipeline import Encoded, score_records
-from dangjian.runs import run_meta
+from dangjian.models import Reject
+from dangjian.runner import RunInput, run_meta, score_run
 from dangjian.storage import Store
 
 
@@ -19,15 +19,13 @@ def main(scheme: str, source: str, db: str, out: str) -> None:
     plan = load_catalog().plan(scheme)
     store = Store(db)
     with open(source, "rb") as lines, open(out, "wb") as results:
-        def written(items):
-            for item in items:
-                if isinstance(item, Encoded):
-                    results.write(item.json() + b"\n")
-                yield item
+        def write(item) -> None:
+            if not isinstance(item, Reject):
+                results.write(item.out + b"\n")
 
         pairs = ((n, line) for n, line in enumerate(lines, 1) if line.strip())
-        summary = store.write_run(run_meta(plan, sources=[source]),
-                                  written(score_records(plan, pairs, source=source)))
+        summary = score_run(plan, [RunInput(pairs, source)], store=store,
+                            meta=run_meta(plan, sources=[source]), each=write, out=True).summary
     store.close()
     print(summary.read, summary.scored, summary.rejected)
 

@@ -14,9 +14,13 @@ from pathlib import Path
 
 import msgspec
 from dangjian.models import Evaluation
+from dangjian.compact import Scored
 from dangjian.pipeline import score_records
-from dangjian.runs import run_meta
-from dangjian.storage import LINES_INSERT, RESULTS_INSERT, Store, stored_rows
+from dangjian.runner import run_meta
+from dangjian.storage import Store
+
+SCORED_INSERT = ("INSERT INTO scored (run_id, org_id, org_type, grade, total, profile, head,"
+                 " input, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 BIN = Path(sys.executable).parent
 
@@ -120,7 +124,8 @@ class Floor:
 
 def measure_floor(plan, source: Path, db: Path, chunk: int = 2000) -> Floor:
     """The floor on `source`: msgspec decoding of every line into Evaluation Structs, then the
-    same result and explanation rows the CLI stores, inserted in one transaction.
+    same compact rows the CLI stores (inputs as read, numbers, the profile inline), inserted in
+    one transaction.
 
     The rows are produced by scoring outside the timer, a chunk at a time, so memory stays
     bounded; only `executemany` and the commit are timed.
@@ -151,27 +156,20 @@ def measure_floor(plan, source: Path, db: Path, chunk: int = 2000) -> Floor:
             (meta.scheme_id, meta.scheme_version, meta.scheme_hash))
         run_id = cursor.lastrowid
         insert_seconds += time.perf_counter() - start
-        results: list[tuple] = []
-        lines: list[tuple] = []
-        seq = 0
+        rows: list[tuple] = []
         for item in items:
-            if not hasattr(item, "payload"):
+            if not isinstance(item, Scored):
                 continue
-            seq += 1
-            result_row, line_row = stored_rows(run_id, seq, item)
-            results.append(result_row)
-            lines.append(line_row)
-            if len(results) >= chunk:
+            rows.append((run_id, item.org_id, item.org_type, item.grade, item.total,
+                         item.profile, item.head, item.input, item.org))
+            if len(rows) >= chunk:
                 start = time.perf_counter()
-                conn.executemany(RESULTS_INSERT, results)
-                conn.executemany(LINES_INSERT, lines)
+                conn.executemany(SCORED_INSERT, rows)
                 insert_seconds += time.perf_counter() - start
-                results.clear()
-                lines.clear()
+                rows.clear()
         start = time.perf_counter()
-        if results:
-            conn.executemany(RESULTS_INSERT, results)
-            conn.executemany(LINES_INSERT, lines)
+        if rows:
+            conn.executemany(SCORED_INSERT, rows)
         conn.execute("COMMIT")
         store.close()
         insert_seconds += time.perf_counter() - start
