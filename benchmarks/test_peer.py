@@ -78,8 +78,8 @@ def test_zen_evaluate_batch(plan, peer_lines, kernel_verdicts, pipeline, figures
 
 
 def test_kernel_alone_on_the_peer_records(plan, peer_lines, figures, benchmark):
-    """Decode and assess into compact rows (no explanation text), in process, nothing stored: the
-    pipeline that does what the peer does (and more: every point explained)."""
+    """Decode and assess into compact rows (no explanation text), in process, nothing stored:
+    the part of the pipeline that does what the peer does."""
     def score():
         return sum(1 for _ in score_records(plan, enumerate(peer_lines, 1)))
 
