@@ -193,6 +193,21 @@ def duplicate_reason(org_id: str, row: int, source: str | None) -> str:
     return f"组织编号 {org_id} 重复：已按{where}评分，本行未评分（同一批次中每个组织只评一次）"
 
 
+STAGE_PREFIX = ".dangjian-stage-"
+
+
+def _remove_abandoned_stages(folder: str | None) -> None:
+    """Staging files left by a process that was killed (its pid no longer runs)."""
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{STAGE_PREFIX}*-*.db"):
+        try:
+            pid = int(path.name[len(STAGE_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (ValueError, OSError):
+            continue
+
+
 class RunStage:
     """A run's rows, staged in a file of their own until the run is complete.
 
@@ -204,7 +219,8 @@ class RunStage:
         folder = None
         if beside is not None and str(beside) != ":memory:":
             folder = str(Path(beside).resolve().parent)
-        handle, self.path = tempfile.mkstemp(prefix=".dangjian-stage-", suffix=".db",
+        _remove_abandoned_stages(folder)
+        handle, self.path = tempfile.mkstemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", suffix=".db",
                                              dir=folder)
         os.close(handle)
         self.conn = sqlite3.connect(self.path, isolation_level=None)
