@@ -239,3 +239,14 @@ def test_a_batch_being_scored_holds_no_lock_on_the_database(tmp_path, weighted):
 
     summary = score_run(weighted, [RunInput(records())], store=store, each=each).summary
     assert written and summary.run_id == 1 and store.run(1)["scored"] == 3
+
+
+def test_the_same_file_given_twice_has_every_row_of_the_second_rejected(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    rows = [(1, evaluation("a", onsite=[95], superior=80)),
+            (2, evaluation("c", onsite=[70], superior=60))]
+    summary = score_run(weighted, [RunInput(rows, "x.jsonl"), RunInput(rows, "x.jsonl")],
+                        store=store).summary
+    assert (summary.scored, summary.rejected) == (2, 2)
+    assert [(r.row, r.org_id, "x.jsonl 第 " + str(r.row) + " 行" in r.reason)
+            for r in store.rejects(summary.run_id)] == [(1, "a", True), (2, "c", True)]

@@ -85,12 +85,12 @@ def score_run(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for run_input in inputs:
+        for part, run_input in enumerate(inputs):
             for chunk in chunks(score_records(plan, run_input.records, workers=workers,
                                               source=run_input.source, registry=registry,
                                               chunk_size=chunk_size, out=out, lines=lines),
                                 chunk_size):
-                for item in stage.add(chunk, run_input.source):
+                for item in stage.add(chunk, run_input.source, part):
                     summary.read += 1
                     if isinstance(item, Reject):
                         summary.rejected += 1

@@ -184,7 +184,8 @@ _STAGE_TABLES = (
     " head BLOB, input BLOB, org BLOB)",
     "CREATE TABLE profiles (id INTEGER PRIMARY KEY, body BLOB)",
     "CREATE TABLE rejects (row INTEGER, source TEXT, org_id TEXT, field TEXT, reason TEXT)",
-    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, row INTEGER, source TEXT) WITHOUT ROWID",
+    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER, source TEXT)"
+    " WITHOUT ROWID",
 )
 
 
@@ -232,28 +233,25 @@ class RunStage:
         self.conn.execute("BEGIN")
         self._profiles: dict[bytes, int] = {}
 
-    def add(self, items: list[Scored | Reject], source: str | None) -> list[Scored | Reject]:
-        """Stage a batch in input order; returns it with repeated organizations rejected."""
+    def add(self, items: list[Scored | Reject], source: str | None, part: int = 0
+            ) -> list[Scored | Reject]:
+        """Stage a batch in input order (`part`: which input of the run it comes from);
+        returns it with repeated organizations rejected."""
         conn = self.conn
         scored = [item for item in items if not isinstance(item, Reject)]
         if scored:
-            seen = self._seen({item.org_id for item in scored})
-            kept: list[tuple] = []
-            ids: list[tuple] = []
+            # Each id keeps its first row (INSERT OR IGNORE, in input order); only when some
+            # were ignored are the batch's ids looked up to find the repeated rows.
+            before = conn.total_changes
+            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?)",
+                             [(item.org_id, part, item.row, source) for item in scored])
+            if conn.total_changes - before != len(scored):
+                items = self._reject_repeated(items, source, part)
             profiles = self._profiles
-            out: list[Scored | Reject] = []
+            kept: list[tuple] = []
             for item in items:
                 if isinstance(item, Reject):
-                    out.append(item)
                     continue
-                first = seen.get(item.org_id)
-                if first is not None:
-                    out.append(Reject(row=item.row, source=source, org_id=item.org_id,
-                                      field="org_id",
-                                      reason=duplicate_reason(item.org_id, *first)))
-                    continue
-                seen[item.org_id] = (item.row, source)
-                ids.append((item.org_id, item.row, source))
                 profile: Any = profiles.get(item.profile)
                 if profile is None:
                     if len(profiles) < PROFILES_KEPT:
@@ -263,25 +261,34 @@ class RunStage:
                         profile = item.profile
                 kept.append((item.org_id, item.org_type, item.grade, item.total, profile,
                              item.head, item.input, item.org))
-                out.append(item)
-            items = out
             conn.executemany("INSERT INTO scored VALUES (?, ?, ?, ?, ?, ?, ?, ?)", kept)
-            conn.executemany("INSERT INTO ids VALUES (?, ?, ?)", ids)
         rejects = [(r.row, r.source, r.org_id, r.field, r.reason)
                    for r in items if isinstance(r, Reject)]
         if rejects:
             conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?)", rejects)
         return items
 
-    def _seen(self, org_ids: set[str]) -> dict[str, tuple[int, str | None]]:
-        found: dict[str, tuple[int, str | None]] = {}
+    def _reject_repeated(self, items: list[Scored | Reject], source: str | None, part: int
+                         ) -> list[Scored | Reject]:
+        first = self._seen({item.org_id for item in items if not isinstance(item, Reject)})
+        out: list[Scored | Reject] = []
+        for item in items:
+            if not isinstance(item, Reject) and first[item.org_id][:2] != (part, item.row):
+                item = Reject(row=item.row, source=source, org_id=item.org_id, field="org_id",
+                              reason=duplicate_reason(item.org_id, *first[item.org_id][1:]))
+            out.append(item)
+        return out
+
+    def _seen(self, org_ids: set[str]) -> dict[str, tuple[int, int, str | None]]:
+        """(input, row, source) of the first row of each of these ids."""
+        found: dict[str, tuple[int, int, str | None]] = {}
         ids = list(org_ids)
         for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            marks = ", ".join("?" * len(part))
-            for org_id, row, source in self.conn.execute(
-                    f"SELECT org_id, row, source FROM ids WHERE org_id IN ({marks})", part):
-                found[org_id] = (row, source)
+            some = ids[start:start + 500]
+            marks = ", ".join("?" * len(some))
+            for org_id, part, row, source in self.conn.execute(
+                    f"SELECT org_id, part, row, source FROM ids WHERE org_id IN ({marks})", some):
+                found[org_id] = (part, row, source)
         return found
 
     def results(self, unpacker: Unpacker) -> Iterator[Result]:
