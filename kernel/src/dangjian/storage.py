@@ -508,9 +508,16 @@ class Store:
         if run["layout"] != COMPACT:
             yield from self._legacy_results(run_id, grade, org_type, limit, offset, with_lines)
             return
+        yield from self._compact_results(run, run["first_id"], run["last_id"], grade, org_type,
+                                         limit, offset, with_lines)
+
+    def _compact_results(self, run: dict, first: int, last: int, grade: str | None,
+                         org_type: str | None, limit: int | None, offset: int,
+                         with_lines: bool) -> Iterator[Result]:
+        run_id = run["id"]
         unpacker = self._unpacker(run)
-        where, params = _filters("s.id BETWEEN ? AND ?", [run["first_id"], run["last_id"]],
-                                 grade, org_type, prefix="s.")
+        where, params = _filters("s.id BETWEEN ? AND ?", [first, last], grade, org_type,
+                                 prefix="s.")
         sql = ("SELECT s.org_id, s.org_type, s.grade, s.total, s.profile, s.head, s.input, s.org,"
                " p.body FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
                f" WHERE {where} ORDER BY s.id")
@@ -541,8 +548,8 @@ class Store:
                 "SELECT id FROM scored WHERE org_id = ? AND id BETWEEN ? AND ? ORDER BY id"
                 " LIMIT 1", (org_id, run["first_id"], run["last_id"])).fetchone()
             if row is not None:
-                offset = row[0] - run["first_id"]
-                found = list(self.results(run_id, limit=1, offset=offset, with_lines=with_lines))
+                found = list(self._compact_results(run, row[0], row[0], None, None, None, 0,
+                                                   with_lines))
         if not found:
             raise NotFound(f"批次 {run_id} 中没有组织 {org_id} 的结果")
         return found[0]
