@@ -352,3 +352,48 @@ def test_activities_from_jsonl_and_xlsx_with_excel_dates(cli, data):
     first = json.loads(lines("o.jsonl")[0])
     # 12 monthly theme days (60) + no thought reports (0) + 完成 (20) = 80
     assert (first["org_id"], first["total"], first["grade"]) == ("w1", 80.0, "较好")
+
+
+QUOTA_SCHEME = """
+id = "cli-quota"
+title = "限额测试"
+version = "1"
+org_types = ["branch"]
+[[inputs]]
+name = "x"
+title = "得分"
+type = "number"
+[[criteria]]
+id = "x"
+title = "得分"
+max = 100
+method = "number"
+input = "x"
+[[bands]]
+grade = "好"
+min = 90
+[[bands]]
+grade = "一般"
+min = 0
+[[honours]]
+id = "excellent"
+title = "优秀"
+requires_grades = ["好"]
+[[batch_rules]]
+id = "excellent_quota"
+title = "优秀比例"
+method = "quota"
+params = { honour = "excellent", max_share = 0.2 }
+"""
+
+
+def test_batch_rules_are_shown_in_the_summary_and_stored_with_the_run(cli, tmp_path):
+    (tmp_path / "quota.toml").write_text(QUOTA_SCHEME, encoding="utf-8")
+    rows = [json.dumps({"org_id": f"o{i}", "org": {"type": "branch"},
+                        "inputs": {"x": 95 if i <= 3 else 50}}) for i in range(1, 11)]
+    (tmp_path / "in.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli("score", "quota.toml", "in.jsonl", "--db", "runs.db")
+    assert result.exit_code == 0, result.stderr
+    said = "优秀比例：符合条件3个，超过比例上限20%（10个中至多2个），需择优确定"
+    assert "批次规则【中】" in result.stderr and said in result.stderr
+    assert Store("runs.db").run(1)["batch_findings"][0]["message"] == said
