@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import msgspec
 from dangjian.storage import Store, encode_result
 
-from .conftest import READ, SCHEME, WRITE, branch, seed_lines
+from .conftest import READ, ROOT, SCHEME, WRITE, branch, seed_lines
 
 RUNS = f"/schemes/{SCHEME}/runs"
 
@@ -27,7 +30,7 @@ def test_creating_a_run_stores_every_row_and_returns_its_id_and_counts(client, d
     assert created.status_code == 201
     body = created.json()
     assert body == {"run_id": 1, "scheme_id": SCHEME, "scheme_version": "2019.1", "read": 3,
-                    "scored": 2, "rejected": 1, "grades": {"好": 1, "差": 1}}
+                    "scored": 2, "rejected": 1, "grades": {"好": 1, "差": 1}, "batch_findings": []}
     assert created.headers["location"] == "/runs/1"
     # the same SQLite file the CLI reads
     store = Store(db_path)
@@ -132,3 +135,67 @@ def test_a_malformed_evaluation_in_a_run_is_400_and_nothing_is_stored(client):
     assert response.status_code == 400
     assert response.json()["field"] == "evaluations[1].activities[0].date"
     assert client.get("/runs", headers=READ).json() == []
+
+
+def test_a_run_through_the_api_stores_the_rows_and_flags_the_cli_stores(client, db_path, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from dangjian.storage import Store
+    from dangjian.tracking import flag_history
+
+    seeds = ROOT / "seeds" / "tibet-health-2019"
+    lines = [json.loads(line) for line in
+             seeds.joinpath("evaluations.jsonl").read_text(encoding="utf-8").splitlines()]
+    orgs = [json.loads(line) for line in
+            seeds.joinpath("orgs.jsonl").read_text(encoding="utf-8").splitlines()]
+    created = client.post("/schemes/tibet-health-2019/runs", headers=WRITE,
+                          json={"evaluations": lines, "orgs": orgs})
+    assert created.status_code == 201, created.text
+    env = {k: v for k, v in os.environ.items() if k != "DANGJIAN_DB"}
+    cli_db = tmp_path / "cli.db"
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("dangjian")), "score", "tibet-health-2019",
+         str(seeds / "evaluations.jsonl"), "--orgs", str(seeds / "orgs.jsonl"), "--db",
+         str(cli_db), "--quiet"], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    api, cli = Store(db_path), Store(cli_db)
+    # every stored column but the input's bytes (JSONL as read by the CLI, re-encoded by the
+    # API) is the same, and the inputs decode to the same evaluations
+    assert [row[:6] + row[7:] for row in api.stored_bytes(1)] == \
+        [row[:6] + row[7:] for row in cli.stored_bytes(1)]
+    assert list(api.evaluations(1)) == list(cli.evaluations(1))
+    assert [(r.row, r.reason) for r in api.rejects(1)] == [(r.row, r.reason) for r in cli.rejects(1)]
+    flags = [[(f.org_id, f.flag, f.raised_on.isoformat(), f.message) for f in flag_history(s)]
+             for s in (api, cli)]
+    assert flags[0] == flags[1] and len(flags[0]) == 7
+    assert {on for _, _, on, _ in flags[0]} == {"2019-12-31"}  # the scheme's as_of
+
+
+def test_a_database_locked_by_another_writer_is_a_503_with_retry_after(client, db_path,
+                                                                       monkeypatch):
+    import sqlite3
+
+    from dangjian_shell.api import database
+
+    assert client.post(RUNS, headers=WRITE, json={"evaluations": [branch("a", onsite=[95],
+                                                                        superior=80)]}
+                       ).status_code == 201
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        busy = client.post(RUNS, headers=WRITE, json={"evaluations": [branch("b", onsite=[90],
+                                                                             superior=80)]})
+        # reading still works while another program writes
+        assert client.get("/runs/1", headers=READ).status_code == 200
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "5"
+    assert busy.headers["content-type"].startswith("application/problem+json")
+    body = busy.json()
+    assert body["status"] == 503 and "正被另一个程序写入" in body["detail"]
+    assert client.get("/runs", headers=READ).json()[0]["id"] == 1  # nothing half-stored

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import msgspec
@@ -76,14 +77,26 @@ def test_hand_computed_totals_grades_vetoes_and_consequences(cli, data):
     assert [v["id"] for v in h1["vetoes"]] == ["integrity"]
     assert {e["honour"]: e["eligible"] for e in h1["eligibility"]} == {
         "excellent": False, "advanced_collective": False}
-    assert all(r["lines"] for r in results.values())
+    assert not any(r["lines"] for r in results.values())  # explanations only when asked
+    cli("score", SECRETARIES, data / "evaluations.jsonl", "--no-db", "--out", "explained.jsonl",
+        "--explain")
+    explained = {r["org_id"]: r for r in map(json.loads, lines("explained.jsonl"))}
+    assert all(r["lines"] for r in explained.values())
+    assert {k: {**v, "lines": []} for k, v in explained.items()} == results
 
 
 def test_jsonl_output_is_exactly_the_stored_encoding(cli, data):
-    cli("score", SECRETARIES, data / "evaluations.jsonl", "--db", "runs.db", "--out", "out.jsonl")
+    cli("score", SECRETARIES, data / "evaluations.jsonl", "--db", "runs.db", "--out", "out.jsonl",
+        "--explain")
     store = Store("runs.db")
     stored = [encode_result(store.result(1, org)) for org in ("oc-b01", "oc-b02", "h1-b02")]
     assert Path("out.jsonl").read_bytes().splitlines() == stored
+    plain = [encode_result(store.result(1, org, with_lines=False))
+             for org in ("oc-b01", "oc-b02", "h1-b02")]
+    results = cli("results", "1", "--db", "runs.db", "--format", "jsonl").stdout
+    assert results.encode().splitlines() == plain
+    explained = cli("results", "1", "--db", "runs.db", "--format", "jsonl", "--explain").stdout
+    assert explained.encode().splitlines() == stored
     run = store.run(1)
     assert (run["read"], run["scored"], run["rejected"]) == (8, 3, 5)
     assert [r.row for r in store.rejects(1)] == [3, 4, 5, 6, 8]
@@ -194,19 +207,31 @@ def test_xlsx_input_with_numeric_ids_and_single_score_cells(cli, data):
     assert results[1]["total"] == 60.0
 
 
-def test_several_inputs_make_one_run_and_duplicates_are_noted(cli, data):
+def test_several_inputs_make_one_run_and_repeated_organizations_are_rejected(cli, data):
     path = data / "input.csv"
     path.write_text(HEADER + ROWS, encoding="utf-8-sig")
-    summary = summary_of(cli("score", SECRETARIES, data / "evaluations.jsonl", path,
-                             "--db", "runs.db", "--json"))
-    assert (summary["read"], summary["scored"], summary["rejected"]) == (10, 5, 5)
-    assert summary["duplicates"] == {"oc-b01": 2, "oc-b02": 2}
-    assert Store("runs.db").run(1)["sources"] == [str(data / "evaluations.jsonl"), str(path)]
-    # Counted by SQLite from the stored run, or in memory without a database: the same answer.
-    assert Store("runs.db").duplicates(1) == {"oc-b01": 2, "oc-b02": 2}
+    result = cli("score", SECRETARIES, data / "evaluations.jsonl", path, "--db", "runs.db",
+                 "--json", "--out", "out.csv", "--rejects", "rejects.jsonl")
+    summary = summary_of(result)
+    # oc-b01 and oc-b02 were scored from the JSONL file: their CSV rows are rejected
+    assert (summary["read"], summary["scored"], summary["rejected"]) == (10, 3, 7)
+    store = Store("runs.db")
+    assert store.run(1)["sources"] == [str(data / "evaluations.jsonl"), str(path)]
+    first = f"{data / 'evaluations.jsonl'} 第 1 行"
+    repeated = [r for r in store.rejects(1) if r.source == str(path)]
+    assert [(r.row, r.org_id, r.field) for r in repeated] == [(2, "oc-b01", "org_id"),
+                                                             (3, "oc-b02", "org_id")]
+    assert first in repeated[0].reason and "重复" in repeated[0].reason
+    written = [json.loads(line) for line in lines("rejects.jsonl")]
+    assert [(r["row"], r["org_id"]) for r in written if r["source"] == str(path)] == \
+        [(2, "oc-b01"), (3, "oc-b02")]
+    assert Path("out.csv").read_text(encoding="utf-8-sig").count("oc-b01") == 1
+    # the stored result, the output file and explain agree: the JSONL row was scored
+    assert store.result(1, "oc-b01").total == Decimal("91.73")
+    assert store.duplicates(1) == {}
     no_db = summary_of(cli("score", SECRETARIES, data / "evaluations.jsonl", path, "--no-db",
                            "--json"))
-    assert no_db["duplicates"] == {"oc-b01": 2, "oc-b02": 2}
+    assert (no_db["scored"], no_db["rejected"]) == (3, 7)
 
 
 def test_workers_option_gives_the_same_results(cli, data):
@@ -327,3 +352,48 @@ def test_activities_from_jsonl_and_xlsx_with_excel_dates(cli, data):
     first = json.loads(lines("o.jsonl")[0])
     # 12 monthly theme days (60) + no thought reports (0) + 完成 (20) = 80
     assert (first["org_id"], first["total"], first["grade"]) == ("w1", 80.0, "较好")
+
+
+QUOTA_SCHEME = """
+id = "cli-quota"
+title = "限额测试"
+version = "1"
+org_types = ["branch"]
+[[inputs]]
+name = "x"
+title = "得分"
+type = "number"
+[[criteria]]
+id = "x"
+title = "得分"
+max = 100
+method = "number"
+input = "x"
+[[bands]]
+grade = "好"
+min = 90
+[[bands]]
+grade = "一般"
+min = 0
+[[honours]]
+id = "excellent"
+title = "优秀"
+requires_grades = ["好"]
+[[batch_rules]]
+id = "excellent_quota"
+title = "优秀比例"
+method = "quota"
+params = { honour = "excellent", max_share = 0.2 }
+"""
+
+
+def test_batch_rules_are_shown_in_the_summary_and_stored_with_the_run(cli, tmp_path):
+    (tmp_path / "quota.toml").write_text(QUOTA_SCHEME, encoding="utf-8")
+    rows = [json.dumps({"org_id": f"o{i}", "org": {"type": "branch"},
+                        "inputs": {"x": 95 if i <= 3 else 50}}) for i in range(1, 11)]
+    (tmp_path / "in.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli("score", "quota.toml", "in.jsonl", "--db", "runs.db")
+    assert result.exit_code == 0, result.stderr
+    said = "优秀比例：符合条件3个，超过比例上限20%（10个中至多2个），需择优确定"
+    assert "批次规则【中】" in result.stderr and said in result.stderr
+    assert Store("runs.db").run(1)["batch_findings"][0]["message"] == said

@@ -48,11 +48,32 @@ def test_explain_json_is_the_stored_result(scored):
 
 def test_explain_unknown_org_or_missing_database_is_a_clear_error(scored):
     result = scored("explain", "nobody", "--db", "runs.db")
+    assert result.exit_code == 1 and "评分批次中没有组织 nobody" in result.stderr
+    result = scored("explain", "nobody", "--db", "runs.db", "--run", "1")
     assert result.exit_code == 1 and "批次 1 中没有组织 nobody 的结果" in result.stderr
     result = scored("explain", "oc-b01", "--db", "missing.db")
     assert result.exit_code == 1 and "评分数据库 missing.db 不存在" in result.stderr
     result = scored("explain", "oc-b01", "--db", "runs.db", "--run", "9")
     assert result.exit_code == 1 and "没有编号为 9 的评分批次" in result.stderr
+
+
+def test_explain_without_run_finds_the_latest_run_holding_the_org(scored, data, tmp_path):
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"org_id": "x-1", "org": {"name": "新支部", "type": "branch"},'
+                     ' "inputs": {"onsite": [80], "superior": 70}}\n', encoding="utf-8")
+    assert scored("score", SECRETARIES, other, "--db", "runs.db", "-q").exit_code == 0
+    result = scored("explain", "oc-b02", "--db", "runs.db")
+    assert result.exit_code == 0 and "总分 60.00 / 100" in result.stdout
+    assert "取自批次 1（方案 cli-secretaries-2019" in result.stderr
+    newest = scored("explain", "x-1", "--db", "runs.db")
+    assert "取自批次 2" in newest.stderr and "新支部" in newest.stdout
+
+
+def test_results_for_a_grade_the_scheme_does_not_have_is_an_error(scored):
+    result = scored("results", "--grade", "优秀", "--db", "runs.db")
+    assert result.exit_code == 1
+    assert "没有等次“优秀”" in result.stderr and "好、较好、一般、差" in result.stderr
+    assert scored("results", "--grade", "一般", "--db", "runs.db").exit_code == 0
 
 
 def test_runs_lists_counts_and_grades(scored, data):
@@ -81,11 +102,17 @@ def test_results_as_csv_jsonl_and_xlsx(scored):
         ("oc-b01", "91.73", "好"), ("oc-b02", "60.00", "一般"), ("h1-b02", "85.00", "较好")]
     lines = scored("results", "--db", "runs.db", "-f", "jsonl", "--limit", "2").stdout.splitlines()
     assert [json.loads(line)["org_id"] for line in lines] == ["oc-b01", "oc-b02"]
-    assert json.loads(lines[0])["lines"]
+    assert json.loads(lines[0])["lines"] == []
+    explained = scored("results", "--db", "runs.db", "-f", "jsonl", "--explain").stdout
+    assert json.loads(explained.splitlines()[0])["lines"][0]["id"] == "onsite"
     result = scored("results", "--db", "runs.db", "--grade", "较好", "--out", "good.xlsx")
     assert result.exit_code == 0 and "已写入 1 个结果" in result.stderr
     values = list(openpyxl.load_workbook("good.xlsx").active.iter_rows(values_only=True))
-    assert values[1][0] == "h1-b02" and len(values) == 2
+    assert values[1][0] == "h1-b02" and len(values) == 2 and "得分说明" not in values[0]
+    scored("results", "--db", "runs.db", "--grade", "较好", "--out", "told.xlsx", "--explain")
+    told = list(openpyxl.load_workbook("told.xlsx").active.iter_rows(values_only=True))
+    assert told[0][-1] == "得分说明"
+    assert "总分85分，按分数应为“较好”" in told[1][-1] or "总分85.00分" in told[1][-1]
 
 
 def test_results_rejected_lists_stored_reasons(scored):

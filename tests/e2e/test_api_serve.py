@@ -111,7 +111,7 @@ def test_a_run_created_with_a_key_is_read_back_and_equals_the_cli_byte_for_byte(
 
     # the CLI scores the same files; every API result is the CLI's JSONL line, byte for byte
     scored = cli("score", SCHEME, SEEDS / "evaluations.jsonl", "--orgs", SEEDS / "orgs.jsonl",
-                 "--no-db", "--out", "cli.jsonl", "-q", cwd=home)
+                 "--no-db", "--out", "cli.jsonl", "--explain", "-q", cwd=home)
     assert scored.returncode == 0, scored.stderr
     lines = (home / "cli.jsonl").read_bytes().splitlines()
     assert len(lines) == 55
@@ -135,7 +135,7 @@ def test_stateless_score_equals_the_cli_output_for_the_same_line(server):
                              "many_problems": True}}
     (home / "one.jsonl").write_text(json.dumps(evaluation, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
-    scored = cli("score", SCHEME, "one.jsonl", "--no-db", "--out", "one-out.jsonl", "-q",
+    scored = cli("score", SCHEME, "one.jsonl", "--no-db", "--out", "one-out.jsonl", "--explain", "-q",
                  cwd=home)
     assert scored.returncode == 0, scored.stderr
     api = httpx.post(f"{base}/schemes/{SCHEME}/score", json=evaluation)

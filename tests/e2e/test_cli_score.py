@@ -114,7 +114,7 @@ def test_two_workers_store_what_one_stores(tmp_path):
     (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n{broken\n", encoding="utf-8")
     for workers in ("1", "2"):
         proc = run("score", SCHEME, "many.jsonl", "--db", "runs.db", "--workers", workers, "-q",
-                   cwd=tmp_path)
+                   "--note", f"{workers} 个进程", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
     store = Store(tmp_path / "runs.db")
     assert list(store.stored_bytes(1)) == list(store.stored_bytes(2))

@@ -1,12 +1,15 @@
-"""The pipeline: encoded results equal the one encoding; two workers store what one stores."""
+"""The pipeline: results for output files equal the one encoding; two workers store what one
+stores."""
 
 from __future__ import annotations
 
 import msgspec
 
 from dangjian import load_catalog
-from dangjian.pipeline import Encoded, score_records, split_result
-from dangjian.runs import run_meta
+from dangjian.compact import Scored
+from dangjian.models import Reject
+from dangjian.pipeline import score_records
+from dangjian.runner import RunInput, run_meta, score_run
 from dangjian.storage import Store, encode_result
 from tests.conftest import evaluation
 
@@ -26,10 +29,17 @@ def jilin_lines(n: int) -> list[tuple[int, bytes]]:
     return lines
 
 
-def test_split_and_join_give_exactly_encode_result():
+def test_output_json_is_encode_result_with_lines_only_when_asked():
     plan = load_catalog().plan("jilin-health-2019")
-    result = plan.score(evaluation(onsite=["好", 90, "一般"], superior=88, org_type="branch"))
-    assert split_result(result).json() == encode_result(result)
+    given = evaluation(onsite=["好", 90, "一般"], superior=88, org_type="branch")
+    result = plan.score(given)
+    [plain] = score_records(plan, [(1, given)], out=True)
+    [explained] = score_records(plan, [(1, given)], out=True, lines=True)
+    assert explained.out == encode_result(result)
+    assert plain.out == encode_result(msgspec.structs.replace(result, lines=[]))
+    assert (plain.grade, plain.total) == ("较好", "85.90")
+    [bare] = score_records(plan, [(1, given)])
+    assert bare.out is None
 
 
 def test_two_workers_store_byte_identical_results_to_one(tmp_path):
@@ -39,11 +49,15 @@ def test_two_workers_store_byte_identical_results_to_one(tmp_path):
     two = list(score_records(plan, records, workers=2, source="a.jsonl", chunk_size=300))
     assert one == two
     assert len(one) == 5001
-    rejects = [item for item in one if not isinstance(item, Encoded)]
+    rejects = [item for item in one if isinstance(item, Reject)]
+    assert all(isinstance(item, Scored) for item in one if not isinstance(item, Reject))
     assert rejects[-1].row == 5001 and "不是有效的 JSON" in rejects[-1].reason
     store = Store(tmp_path / "runs.db")
-    first = store.write_run(run_meta(plan), iter(one)).run_id
-    second = store.write_run(run_meta(plan, workers=2), iter(two)).run_id
+    first = score_run(plan, [RunInput(records, "a.jsonl")], store=store,
+                      meta=run_meta(plan, input_digest="x", note="1")).summary.run_id
+    second = score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=2,
+                       meta=run_meta(plan, input_digest="x", note="2", workers=2)).summary.run_id
+    assert first != second
     assert list(store.stored_bytes(first)) == list(store.stored_bytes(second))
     assert store.run(first)["read"] == 5001
 

@@ -1,14 +1,16 @@
-"""Storage: a run round-trips through a real SQLite file and is written all or nothing."""
+"""Storage: a run round-trips through a real SQLite file, compactly, and is written all or
+nothing; explanations come back byte for byte from the stored scheme and inputs."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import msgspec
 import pytest
 
 from dangjian import NotFound
-from dangjian.runs import run_meta, score_batch
-from dangjian.storage import Store, encode_result
+from dangjian.runner import RunInput, run_meta, score_batch, score_run
+from dangjian.storage import MIGRATIONS, Store, encode_result, migrate
 from tests.conftest import evaluation
 
 from .test_engine import weighted  # noqa: F401  (fixture)
@@ -52,8 +54,9 @@ def test_an_interrupted_run_leaves_nothing_behind(tmp_path, weighted):
     with pytest.raises(KeyboardInterrupt):
         score_batch(weighted, exploding(), store=store)
     db = sqlite3.connect(tmp_path / "runs.db")
-    for table in ("runs", "results", "lines", "rejects"):
+    for table in ("runs", "scored", "profiles", "rejects", "schemes"):
         assert db.execute(f"select count(*) from {table}").fetchone()[0] == 0
+    assert [p.name for p in tmp_path.iterdir() if "stage" in p.name] == []
     summary = score_batch(weighted, records(), store=store)
     assert summary.run_id is not None and store.runs()[0]["id"] == summary.run_id
 
@@ -80,6 +83,170 @@ def test_same_input_gives_byte_identical_stored_results(tmp_path, weighted):
     store = Store(tmp_path / "runs.db")
     first = score_batch(weighted, records(), store=store).run_id
     second = score_batch(weighted, records(), store=store).run_id
-    a = [tuple(r.values()) for r in store.stored_bytes(first)]
-    b = [tuple(r.values()) for r in store.stored_bytes(second)]
+    a = list(store.stored_bytes(first))
+    b = list(store.stored_bytes(second))
     assert a == b and len(a) == 3
+
+
+def test_explanations_are_rendered_again_byte_for_byte(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    run_id = score_batch(weighted, records(), store=store).run_id
+    db = sqlite3.connect(tmp_path / "runs.db")
+    columns = [row[1] for row in db.execute("pragma table_info(scored)")]
+    assert "lines" not in columns and "payload" not in columns
+    for row, given in records():
+        if row == 2:
+            continue
+        full = weighted.score(given)
+        assert encode_result(store.result(run_id, given.org_id)) == encode_result(full)
+        plain = store.result(run_id, given.org_id, with_lines=False)
+        assert plain.lines == [] and encode_result(plain) == \
+            encode_result(msgspec.structs.replace(full, lines=[]))
+    listed = list(store.results(run_id, with_lines=True))
+    assert [encode_result(r) for r in listed] == \
+        [encode_result(weighted.score(e)) for row, e in records() if row != 2]
+
+
+def test_stored_evaluations_scheme_and_runs_holding_an_org(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    run_id = score_batch(weighted, records(), store=store).run_id
+    stored = list(store.evaluations(run_id))
+    assert stored == [(1, records()[0][1]), (2, records()[2][1]), (3, records()[3][1])]
+    text, fmt = store.scheme_text(run_id)
+    assert fmt == "json" and msgspec.json.decode(text)["id"] == "test-weighted"
+    assert store.latest_run_id("test-weighted") == run_id
+    with pytest.raises(NotFound):
+        store.latest_run_id("no-such-scheme")
+    assert [r["id"] for r in store.runs_with("c")] == [run_id]
+    assert store.runs_with("b") == []  # rejected: not held
+
+
+def test_a_repeated_org_id_is_rejected_naming_its_first_row(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    rows = [*records(), (5, evaluation("a", onsite=[60], superior=60)),
+            (6, evaluation("b", onsite=[60], superior=60))]
+    summary = score_batch(weighted, rows, store=store, source="x.jsonl")
+    assert (summary.read, summary.scored, summary.rejected) == (6, 4, 2)
+    rejects = store.rejects(summary.run_id)
+    assert [(r.row, r.org_id) for r in rejects] == [(2, "b"), (5, "a")]
+    assert rejects[1].field == "org_id" and "x.jsonl 第 1 行" in rejects[1].reason
+    # b's first row was rejected, so its later row is the one scored
+    assert store.result(summary.run_id, "b").total == weighted.score(rows[5][1]).total
+    assert store.result(summary.run_id, "a").total == weighted.score(rows[0][1]).total
+
+
+def test_a_run_of_identical_inputs_is_found_not_stored_twice(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    meta = run_meta(weighted, input_digest="d1")
+    first = score_run(weighted, [RunInput(records())], store=store, meta=meta).summary
+    again = score_run(weighted, [RunInput(records())], store=store,
+                      meta=run_meta(weighted, input_digest="d1")).summary
+    assert (again.run_id, again.existing, first.existing) == (first.run_id, True, False)
+    other = score_run(weighted, [RunInput(records())], store=store,
+                      meta=run_meta(weighted, input_digest="d1", note="重评")).summary
+    assert other.run_id == first.run_id + 1
+
+
+def test_a_database_of_the_previous_layout_still_opens_and_reads(tmp_path, weighted):
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for migration in MIGRATIONS[:2]:
+        migration(db)
+        db["_migrations"].insert({"name": migration.__name__.lstrip("_"), "applied_at": "x"})
+    full = weighted.score(records()[0][1])
+    payload = encode_result(msgspec.structs.replace(full, lines=[])).decode()
+    db.execute("INSERT INTO runs (id, scheme_id, scheme_version, scheme_hash, plugin_versions,"
+               " input_digest, sources, started_at, finished_at, read, scored, rejected,"
+               " workers, grades, note) VALUES (1, 'test-weighted', '1', 'h', '{}', '', '[]',"
+               " 's', 'f', 1, 1, 0, 1, '{\"好\": 1}', '')")
+    db.execute("INSERT INTO results VALUES (1, 1, 'a', '组织a', 'branch', 90.5, '好', ?)",
+               [payload])
+    db.execute("INSERT INTO lines VALUES (1, 1, 'a', ?)",
+               [msgspec.json.Encoder(decimal_format="number").encode(full.lines).decode()])
+    db.conn.commit()
+    db.close()
+    store = Store(path)
+    assert encode_result(store.result(1, "a")) == encode_result(full)
+    assert [r.org_id for r in store.results(1, grade="好")] == ["a"]
+    assert [r["id"] for r in store.runs_with("a")] == [1]
+    run_id = score_batch(weighted, records(), store=store).run_id
+    assert run_id == 2 and store.result(2, "a").total == full.total
+    migrate(store.db)  # nothing left to do
+
+
+QUOTA = """
+id = "quota-test"
+title = "限额测试"
+version = "1"
+org_types = ["branch"]
+[[inputs]]
+name = "x"
+title = "得分"
+type = "number"
+[[criteria]]
+id = "x"
+title = "得分"
+max = 100
+method = "number"
+input = "x"
+[[bands]]
+grade = "好"
+min = 90
+[[bands]]
+grade = "一般"
+min = 0
+[[honours]]
+id = "excellent"
+title = "优秀"
+requires_grades = ["好"]
+[[batch_rules]]
+id = "excellent_quota"
+title = "优秀比例"
+method = "quota"
+params = { honour = "excellent", max_share = 0.2 }
+"""
+
+
+def test_batch_rules_run_at_the_end_and_are_stored_with_the_run(tmp_path):
+    from tests.conftest import catalog_with_scheme
+
+    catalog = catalog_with_scheme(QUOTA)
+    plan = catalog.plan("quota-test")
+    rows = [(i, evaluation(f"o{i}", x=95 if i <= 3 else 50)) for i in range(1, 11)]
+    store = Store(tmp_path / "runs.db", catalog=catalog)
+    summary = score_run(plan, [RunInput(rows)], store=store, catalog=catalog).summary
+    assert [f.code for f in summary.findings] == ["excellent_quota"]
+    assert "符合条件3个" in summary.findings[0].message
+    assert "10个中至多2个" in summary.findings[0].message
+    stored = store.run(summary.run_id)["batch_findings"]
+    assert stored[0]["message"] == summary.findings[0].message
+
+
+def test_a_batch_being_scored_holds_no_lock_on_the_database(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    written = []
+
+    def each(item):
+        if not written:  # mid-batch, another program writes to the same database
+            other = sqlite3.connect(tmp_path / "runs.db", timeout=0)
+            other.execute("CREATE TABLE other_program (x)")
+            other.commit()
+            other.close()
+            written.append(True)
+
+    summary = score_run(weighted, [RunInput(records())], store=store, each=each).summary
+    assert written and summary.run_id == 1 and store.run(1)["scored"] == 3
+
+
+def test_the_same_file_given_twice_has_every_row_of_the_second_rejected(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    rows = [(1, evaluation("a", onsite=[95], superior=80)),
+            (2, evaluation("c", onsite=[70], superior=60))]
+    summary = score_run(weighted, [RunInput(rows, "x.jsonl"), RunInput(rows, "x.jsonl")],
+                        store=store).summary
+    assert (summary.scored, summary.rejected) == (2, 2)
+    assert [(r.row, r.org_id, "x.jsonl 第 " + str(r.row) + " 行" in r.reason)
+            for r in store.rejects(summary.run_id)] == [(1, "a", True), (2, "c", True)]

@@ -8,7 +8,7 @@ import sqlite3
 import msgspec
 import pytest
 from dangjian import DangjianError, NotFound, hookimpl, load_catalog
-from dangjian.runs import score_batch
+from dangjian.runner import score_batch
 from dangjian.scheme import Scheme
 from dangjian.storage import Store
 from dangjian.tracking import (
@@ -78,7 +78,8 @@ def plan():
 
 
 def run(store, plan, *evaluations):
-    return score_batch(plan, list(enumerate(evaluations, 1)), store=store).run_id
+    return score_batch(plan, list(enumerate(evaluations, 1)), store=store,
+                       track_flags=False).run_id
 
 
 def test_a_run_raises_a_flag_for_each_firing_finding(tmp_path, plan):

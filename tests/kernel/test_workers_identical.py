@@ -24,6 +24,7 @@ def score(tmp_path: Path, scheme: str, source: Path, workers: int) -> dict:
     proc = subprocess.run(
         [DANGJIAN, "score", scheme, str(source), "--db", "runs.db", "--workers", str(workers),
          "--out", f"out-{workers}.jsonl", "--rejects", f"rejects-{workers}.jsonl", "--quiet",
+         "--note", f"{workers} 个进程",
          "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)

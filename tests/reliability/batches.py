@@ -169,6 +169,9 @@ def batches(draw, kind: str) -> list[Row]:
             row.org_id = draw(st.sampled_from(earlier))
         if kind == "xlsx" and row.name == LONG:
             row.name = LONG[:XLSX_CELL_LIMIT]
+        if not row.rejected and row.org_id in {r.org_id for r in rows if not r.rejected}:
+            # an organization already scored in this batch: the later row is rejected
+            row.fault, row.field, row.reason = "duplicate", "org_id", "重复"
         rows.append(row)
     return rows
 

@@ -2,7 +2,8 @@
 
 For JSONL, CSV and XLSX, generated batches mix good rows with every kind of fault (broken
 JSON, wrong types, missing and unknown fields, huge numbers, NaN, not UTF-8), blank lines,
-BOMs, GBK-encoded CSV, duplicate organization ids and 100 KB strings. Each run must end without
+BOMs, GBK-encoded CSV, repeated organization ids (the first scored, later ones rejected) and
+100 KB strings. Each run must end without
 a traceback; read = scored + rejected in the summary and in the stored run; the results are
 exactly the good rows in input order, and each reject names its row and the field at fault.
 """
@@ -132,7 +133,9 @@ def test_the_installed_command_states_the_accounting_and_stores_it(tmp_path, kin
     @given(rows=every_fault(kind))
     def check(rows):
         rows[0].name = LONG[:32_767] if kind == "xlsx" else LONG
-        rows[2].org_id = rows[0].org_id  # the same organization twice: both scored, noted
+        # the same organization twice: the first row scored, the later one rejected naming it
+        rows[2].org_id = rows[0].org_id
+        rows[2].fault, rows[2].field, rows[2].reason = "duplicate", "org_id", "重复"
         for db in tmp_path.glob("*.db*"):
             db.unlink()
         written = write(rows, tmp_path, kind, blanks=[1, 0] * len(rows), bom=kind != "xlsx")
@@ -140,7 +143,8 @@ def test_the_installed_command_states_the_accounting_and_stores_it(tmp_path, kin
         assert proc.returncode == 0 and no_traceback(proc.stdout + proc.stderr), proc.stderr
         good = sum(not row.rejected for row in rows)
         assert f"读入 {len(rows)} 行，评分 {good} 个，拒绝 {len(rows) - good} 行" in proc.stderr
-        assert f"{rows[0].org_id}（2次）" in proc.stderr
+        assert f"组织编号 {rows[0].org_id} 重复：已按{written.path} 第 {written.numbers[0]} 行评分" \
+            in proc.stderr
         check_accounting(rows, written.numbers, written.path, tmp_path / "again.db")
 
     check()

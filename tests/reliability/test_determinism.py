@@ -11,7 +11,6 @@ from pathlib import Path
 import msgspec
 from dangjian import load_catalog
 from dangjian.loading import load_scheme, scheme_hash
-from dangjian.pipeline import join_result
 from dangjian.storage import Store, encode_result
 
 from .conftest import SCHEME, line, no_traceback, run
@@ -30,11 +29,14 @@ def evaluations(count: int) -> list[str]:
     return lines
 
 
-def stored(db: Path, run_id: int) -> tuple[list[tuple[str, str]], list]:
+def stored(db: Path, run_id: int) -> tuple[list, list]:
+    """A run's stored rows (all but the input's bytes: JSONL as read by the CLI, re-encoded by
+    the API), each result with its explanation rendered, and the rejects."""
     store = Store(db)
     try:
-        results = [(row["payload"], row["lines"]) for row in store.stored_bytes(run_id)]
-        return results, store.rejects(run_id)
+        rows = [row[:6] + row[7:] for row in store.stored_bytes(run_id)]
+        explained = [encode_result(r) for r in store.results(run_id, with_lines=True)]
+        return list(zip(rows, explained, strict=True)), store.rejects(run_id)
     finally:
         store.close()
 
@@ -42,9 +44,9 @@ def stored(db: Path, run_id: int) -> tuple[list[tuple[str, str]], list]:
 def test_runs_and_worker_counts_store_byte_identical_results(tmp_path):
     # 4,500 rows: three chunks of the pipeline, so two workers really share the work
     (tmp_path / "in.jsonl").write_text("\n".join(evaluations(4500)) + "\n", encoding="utf-8")
-    for db, workers in (("a.db", 1), ("a.db", 1), ("b.db", 2), ("b.db", 1)):
+    for note, (db, workers) in enumerate((("a.db", 1), ("a.db", 1), ("b.db", 2), ("b.db", 1))):
         proc = run("score", SCHEME, "in.jsonl", "--db", db, "--workers", workers, "--quiet",
-                   cwd=tmp_path)
+                   "--note", f"第{note}次", cwd=tmp_path)
         assert proc.returncode == 0 and no_traceback(proc.stdout + proc.stderr), proc.stderr
     first, first_rejects = stored(tmp_path / "a.db", 1)
     assert len(first) == 4050 and len(first_rejects) == 450
@@ -85,8 +87,7 @@ def test_the_cli_and_the_api_store_and_serve_the_same_bytes(tmp_path, catalog):
     assert one.status_code == 200 and one.content == expected
     # the stateless batch door gives the same results (compared as JSON: one response body)
     assert batch.status_code == 200
-    assert batch.json()["results"] == [json.loads(join_result(payload.encode(), lines.encode()))
-                                       for payload, lines in cli_results]
+    assert batch.json()["results"] == [json.loads(explained) for _, explained in cli_results]
 
 def test_every_stored_result_names_the_scheme_hash_and_plugin_versions(tmp_path):
     (tmp_path / "in.jsonl").write_text("\n".join(evaluations(20)) + "\n", encoding="utf-8")
@@ -102,7 +103,7 @@ def test_every_stored_result_names_the_scheme_hash_and_plugin_versions(tmp_path)
     store = Store(tmp_path / "runs.db")
     try:
         meta = store.run(1)
-        payloads = [json.loads(row["payload"]) for row in store.stored_bytes(1)]
+        payloads = [json.loads(encode_result(r)) for r in store.results(1)]
     finally:
         store.close()
     assert (meta["scheme_id"], meta["scheme_hash"], meta["plugin_versions"]) == (

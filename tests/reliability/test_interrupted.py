@@ -20,19 +20,24 @@ def table_counts(db: Path) -> dict[str, int]:
     conn = sqlite3.connect(db)
     try:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("runs", "results", "lines", "rejects")}
+                for t in ("runs", "scored", "profiles", "rejects")}
     finally:
         conn.close()
 
 
+def stages(directory: Path) -> list[Path]:
+    """The staging files of runs being scored beside the database."""
+    return sorted(directory.glob(".dangjian-stage-*.db"))
+
+
 def wait_until_writing(proc, db: Path, *, min_bytes: int = 2 << 20, limit: float = 300) -> None:
-    """Wait until the run's open transaction has spilled results into the WAL file: the
-    batch is then half-way through, neither before the run started nor after it committed."""
-    wal = db.with_name(db.name + "-wal")
+    """Wait until the run's staging file beside the database holds some megabytes of rows:
+    the batch is then half-way through, neither before the run started nor after it committed."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"评分在中断前就结束了：{proc.communicate()}"
-        if wal.exists() and wal.stat().st_size >= min_bytes:
+        if any(path.stat().st_size >= min_bytes for path in stages(db.parent)
+               if path.exists()):
             return
         time.sleep(0.05)
     pytest.fail("等待评分写入超时")
@@ -76,11 +81,12 @@ def test_sigkill_mid_batch_leaves_no_partial_run_and_the_same_command_then_compl
     wait_until_writing(proc, tmp_path / "runs.db")
     helpers = descendants(proc.pid)  # worker processes, the database writer
     proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    _stdout, stderr = proc.communicate()  # read until the orphaned workers close it too
     assert proc.returncode == -signal.SIGKILL
     assert wait_gone(helpers) == [], "进程在主进程被杀后仍在运行"
+    assert no_traceback(stderr) and "BrokenPipe" not in stderr, stderr
 
-    assert table_counts(tmp_path / "runs.db") == {"runs": 0, "results": 0, "lines": 0,
+    assert table_counts(tmp_path / "runs.db") == {"runs": 0, "scored": 0, "profiles": 0,
                                                   "rejects": 0}
     assert not (tmp_path / "拒绝.csv").exists()
 
@@ -96,6 +102,7 @@ def test_sigkill_mid_batch_leaves_no_partial_run_and_the_same_command_then_compl
         store.close()
     assert table_counts(tmp_path / "runs.db")["runs"] == 1
     assert (tmp_path / "拒绝.csv").read_text(encoding="utf-8-sig").count("\n") == bad + 1
+    assert stages(tmp_path) == []  # the killed run's staging file is gone with the rerun
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -119,7 +126,7 @@ def test_ctrl_c_stops_cleanly_with_a_chinese_message_and_nothing_half_written(
     assert no_traceback(stdout + stderr), stderr
     assert table_counts(tmp_path / "runs.db")["runs"] == 0
     assert not (tmp_path / "结果.csv").exists() and not (tmp_path / "拒绝.jsonl").exists()
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) == [] and stages(tmp_path) == []
 
 
 def evaluations(tmp_path: Path) -> Path:
@@ -168,3 +175,28 @@ def test_a_read_only_output_directory_is_refused_before_any_work(tmp_path, optio
     assert no_traceback(proc.stdout + proc.stderr)
     assert list(locked.iterdir()) == []
     assert not (tmp_path / "runs.db").exists()  # refused before the run database was opened
+
+
+def test_a_run_stored_before_its_output_was_renamed_is_found_again_not_stored_twice(tmp_path):
+    import hashlib
+    import json
+
+    bad = write_batch(tmp_path / "in.jsonl", 3000)
+    command = ("score", SCHEME, "in.jsonl", "--db", "runs.db", "--out", "结果.jsonl", "--json",
+               "--quiet")
+    first = run(*command, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    out = tmp_path / "结果.jsonl"
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()[:16]
+    # the output is finished before the run is committed, and its digest stored with the run
+    assert Store(tmp_path / "runs.db").run(1)["out_digest"] == digest
+    # a kill after the commit and before the rename leaves the finished file beside its name
+    out.rename(tmp_path / ".结果.jsonl.partial")
+    again = run(*command, cwd=tmp_path)
+    assert again.returncode == 0 and no_traceback(again.stderr), again.stderr
+    summary = json.loads(again.stdout)
+    assert (summary["run_id"], summary["stored_before"]) == (1, True)
+    assert (summary["scored"], summary["rejected"]) == (3000 - bad, bad)
+    assert table_counts(tmp_path / "runs.db")["runs"] == 1
+    assert hashlib.sha256(out.read_bytes()).hexdigest()[:16] == digest
+    assert leftovers(tmp_path) == [] and stages(tmp_path) == []

@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from dangjian import load_catalog
-from dangjian.storage import Store
+from dangjian.storage import Store, encode_result
 
 from .conftest import SCHEME, line, no_traceback, run
 
@@ -226,10 +226,10 @@ def test_the_installed_schemes_score_exactly_as_without_the_faulty_plugins(fault
         proc = run("score", SCHEME, "in.jsonl", "--db", db, "--json", cwd=tmp_path, env=env)
         assert proc.returncode == 0 and no_traceback(proc.stdout + proc.stderr), proc.stderr
         store = Store(tmp_path / db)
-        stored.append([(row["payload"], row["lines"]) for row in store.stored_bytes(1)])
+        stored.append([encode_result(r) for r in store.results(1, with_lines=True)])
         store.close()
     assert stored[0] == stored[1] and len(stored[0]) == 5
-    ref = msgspec.json.decode(stored[0][0][0])["scheme"]
+    ref = msgspec.json.decode(stored[0][0])["scheme"]
     assert ref["plugin"] == SCHEME and set(ref["plugins"]) == {"dangjian", SCHEME}
 
 

@@ -4,7 +4,7 @@ the store records them with the run; a run without them shows no such section.""
 from __future__ import annotations
 
 import msgspec
-from dangjian.batch import run_quota
+from dangjian.batch_rules import run_quota
 from dangjian.scheme import BatchRuleSpec
 from dangjian.storage import Store
 from dangjian_shell.report import report_html

@@ -120,13 +120,12 @@ def test_explanation_column_only_on_request(catalog, tmp_path):
 
     store = Store(tmp_path / "runs.db")
     plan = catalog.plan(SCHEME)
-    from dangjian.pipeline import score_records
-    from dangjian.runs import run_meta
+    from dangjian.runner import RunInput, run_meta, score_run
     from dangjian_shell.orgs import read_orgs
 
     registry = {o.id: o for o in read_orgs(ORGS)}
     records = enumerate((SEEDS / "evaluations.jsonl").read_bytes().splitlines()[:3], 1)
-    store.write_run(run_meta(plan), score_records(plan, records, registry=registry))
+    score_run(plan, [RunInput(records, None)], store=store, meta=run_meta(plan), registry=registry)
     for explain, path in ((False, tmp_path / "plain.xlsx"), (True, tmp_path / "explained.xlsx")):
         writer = ResultWriter(path, ResultColumns(plan.scheme, catalog, explain=explain))
         for result in store.results(1, with_lines=True):

@@ -23,8 +23,7 @@ class StoreKeepingEvaluations(Store):
 
 
 def scored_store(catalog, path, cls=Store):
-    from dangjian.pipeline import score_records
-    from dangjian.runs import run_meta
+    from dangjian.runner import RunInput, run_meta, score_run
 
     plan = catalog.plan(SCHEME)
     evaluations = [msgspec.convert({
@@ -33,7 +32,7 @@ def scored_store(catalog, path, cls=Store):
         for org_id, parent, score in (("a", "u1", 90), ("b", "u1", 95), ("c", "u2", 90),
                                       ("d", "u1", 90))]
     store = cls(path)
-    store.write_run(run_meta(plan), score_records(plan, enumerate(evaluations, 1)))
+    score_run(plan, [RunInput(enumerate(evaluations, 1), None)], store=store, meta=run_meta(plan))
     return store, evaluations
 
 

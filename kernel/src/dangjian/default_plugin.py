@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .batch import BUILTIN_BATCH_RULES
+from .batch_rules import BUILTIN_BATCH_RULES
 from .diagnostics import BUILTIN_DIAGNOSTICS
 from .documents import BUILTIN_DOCUMENT_CHECKS
 from .hookspecs import hookimpl

@@ -1,93 +1,145 @@
-"""The batch pipeline: decode, score and encode records, in one process or several.
+"""The batch pipeline: decode and assess records, in one process or several.
 
 Records travel as `(row, raw)` pairs where `raw` is a JSONL line (bytes), an Evaluation or a
-Reject. Workers decode, score and encode whole chunks and hand back encoded rows in input
-order, so `--workers 2` stores exactly the bytes `--workers 1` does. Memory stays bounded:
-only a few chunks are in flight at a time, whatever the size of the input.
+Reject. Workers decode and assess whole chunks (numbers only: no explanation is rendered) and
+hand back compact rows (`compact.Scored`) in input order, so `--workers 2` stores exactly the
+bytes `--workers 1` does. Memory stays bounded: only a few chunks are in flight at a time.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 
+from .compact import Scored, encode_result, pack_head, pack_profile
 from .engine import Plan
-from .models import Organization, Reject, Result
-from .records import decode_evaluation
+from .errors import DangjianError
+from .models import Evaluation, Organization, Reject
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
-_EMPTY_LINES = b'"lines":[]'
 
 
-class Encoded(NamedTuple):
-    """A scored result, already encoded: what storage and output files need, nothing more."""
-
-    org_id: str
-    org_name: str
-    org_type: str
-    total: float
-    grade: str
-    payload: bytes
-    lines: bytes
-
-    def json(self) -> bytes:
-        """The whole result as `encode_result` gives it, without encoding it again."""
-        return join_result(self.payload, self.lines)
+def _failure(plan: Plan, row: int, evaluation: Evaluation, exc: BaseException) -> Reject:
+    return Reject(row=row, field=None, org_id=evaluation.org_id,
+                  reason=f"评分方法出错（插件 {plan.loaded.plugin}）：{type(exc).__name__}: {exc}")
 
 
-def split_result(result: Result) -> Encoded:
-    """Encode a result as (payload without lines, lines) for compact storage."""
-    payload = _encode(msgspec.structs.replace(result, lines=[]))
-    return Encoded(result.org_id, result.org_name, result.org_type, float(result.total),
-                   result.grade, payload, _encode(result.lines))
+def assess_chunk(plan: Plan, chunk: list[tuple[int, Any]], source: str | None,
+                 registry: Mapping[str, Organization] | None, *, out: bool = False,
+                 lines: bool = False) -> list[Scored | Reject]:
+    """Decode and assess a chunk; each record becomes a `Scored` row or a `Reject`.
 
-
-def join_result(payload: bytes, lines: bytes) -> bytes:
-    # The first `"lines":[]` is the field itself: inside strings a quote is always escaped.
-    return payload.replace(_EMPTY_LINES, b'"lines":' + lines, 1)
-
-
-def _score_chunk(plan: Plan, chunk: list[tuple[int, Any]], source: str | None,
-                 registry: Mapping[str, Organization] | None) -> list[Encoded | Reject]:
-    records = ((row, decode_evaluation(raw, row=row, source=source) if isinstance(raw, bytes)
-                else raw) for row, raw in chunk)
-    out: list[Encoded | Reject] = []
-    for item in plan.score_many(records, registry):
-        if isinstance(item, Reject):
-            out.append(item if item.source or source is None
-                       else msgspec.structs.replace(item, source=source))
+    `out` adds the result's JSON (for an output file), with explanation lines if `lines`.
+    """
+    items: list[Scored | Reject] = []
+    assess = plan.score if lines else plan.assess
+    for row, raw in chunk:
+        if isinstance(raw, bytes):
+            given = raw.rstrip(b"\r\n")
+            evaluation = plan.decode(given, row=row, source=source)
         else:
-            out.append(split_result(item))
-    return out
+            evaluation = raw
+            given = None
+        if isinstance(evaluation, Reject):
+            items.append(evaluation if evaluation.source or source is None
+                         else msgspec.structs.replace(evaluation, source=source))
+            continue
+        try:
+            result = assess(evaluation, registry)
+        except DangjianError as exc:
+            items.append(Reject(row=row, reason=exc.message, field=exc.field,
+                                org_id=evaluation.org_id, source=source))
+            continue
+        except (Exception, SystemExit) as exc:  # a plugin failing for this organization only
+            items.append(msgspec.structs.replace(_failure(plan, row, evaluation, exc),
+                                                 source=source))
+            continue
+        org = None
+        if evaluation.org is None and registry is not None and evaluation.org_id in registry:
+            org = _encode(registry[evaluation.org_id])
+        items.append(Scored(
+            row, result.org_id, result.org_type, result.grade, str(result.total),
+            pack_profile(result),
+            pack_head(result, evaluation.org.name if evaluation.org is not None else None),
+            given if given is not None else _encode(evaluation), org,
+            encode_result(result) if out else None))
+    if not gc.isenabled():
+        # Bulk runs pause the collector; a rejected row leaves an exception cycle behind, so
+        # the youngest generation is swept once a chunk (never a full collection).
+        gc.collect(0)
+    return items
 
 
 # -- worker processes -------------------------------------------------------------------------
 _worker_plan: Plan | None = None
 _worker_registry: Mapping[str, Organization] | None = None
+_worker_error: str | None = None
+
+
+class _WhileParentLives:
+    """A worker's stderr that goes quiet once the parent is gone (killed): an orphaned worker
+    exits without printing the broken pipe it meets."""
+
+    def __init__(self, stream, parent: int) -> None:
+        self._stream, self._parent = stream, parent
+
+    def write(self, text: str) -> int:
+        if os.getppid() != self._parent:
+            return len(text)
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        if os.getppid() == self._parent:
+            self._stream.flush()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _init_worker(scheme_id: str, selected: str | None, registry) -> None:
-    global _worker_plan, _worker_registry
-    from .plugins import load_catalog
+    global _worker_plan, _worker_registry, _worker_error
+    # The parent decides about Ctrl-C; a worker whose parent is gone stops without a word.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    sys.stderr = _WhileParentLives(sys.stderr, parent)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    gc.disable()
+    try:
+        from .plugins import load_catalog
 
-    if selected is not None:
-        os.environ["DANGJIAN_PLUGINS"] = selected
-    _worker_plan = load_catalog().plan(scheme_id)
-    _worker_registry = registry
+        if selected is not None:
+            os.environ["DANGJIAN_PLUGINS"] = selected
+        _worker_plan = load_catalog().plan(scheme_id)
+        _worker_registry = registry
+    except BaseException as exc:  # noqa: BLE001 — reported by the first chunk, never a hang
+        _worker_error = f"{type(exc).__name__}: {exc}"
 
 
-def _work(args: tuple[list, str | None]) -> list[Encoded | Reject]:
-    chunk, source = args
-    assert _worker_plan is not None
-    return _score_chunk(_worker_plan, chunk, source, _worker_registry)
+class WorkerFailed(DangjianError):
+    """A worker process could not build the scheme's plan."""
 
 
-def _chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
+def _work(args: tuple[list, str | None, bool, bool]) -> list[Scored | Reject]:
+    chunk, source, out, lines = args
+    if _worker_plan is None:
+        raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
+    return assess_chunk(_worker_plan, chunk, source, _worker_registry, out=out, lines=lines)
+
+
+def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
     chunk: list = []
     for record in records:
         chunk.append(record)
@@ -107,15 +159,17 @@ def score_records(
     registry: Mapping[str, Organization] | None = None,
     chunk_size: int = 2000,
     plugin_selection: str | None = None,
-) -> Iterator[Encoded | Reject]:
-    """Score `(row, raw)` records in input order; every record yields an Encoded or a Reject.
+    out: bool = False,
+    lines: bool = False,
+) -> Iterator[Scored | Reject]:
+    """Assess `(row, raw)` records in input order; every record yields a Scored or a Reject.
 
     With `workers > 1` the plan is rebuilt in each worker process from the installed plugins
     (the same catalogue the parent sees), so only installed schemes can run in parallel.
     """
     if workers <= 1:
-        for chunk in _chunks(records, chunk_size):
-            yield from _score_chunk(plan, chunk, source, registry)
+        for chunk in chunks(records, chunk_size):
+            yield from assess_chunk(plan, chunk, source, registry, out=out, lines=lines)
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     selection = plugin_selection if plugin_selection is not None else os.environ.get(
@@ -123,8 +177,8 @@ def score_records(
     with context.Pool(workers, initializer=_init_worker,
                       initargs=(plan.scheme.id, selection, registry)) as pool:
         pending: deque = deque()
-        for chunk in _chunks(records, chunk_size):
-            pending.append(pool.apply_async(_work, ((chunk, source),)))
+        for chunk in chunks(records, chunk_size):
+            pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
             if len(pending) >= 2 * workers:
                 yield from pending.popleft().get()
         while pending:

@@ -1,34 +1,53 @@
-"""SQLite storage of runs: tables `runs`, `results`, `lines`, `rejects`, written atomically.
+"""SQLite storage of runs, compact, written in one short transaction.
 
-A run is written in one transaction, so an interrupted batch leaves nothing behind. The
-database is opened with sqlite-utils plugins disabled, in WAL mode for concurrent readers.
+A run is first staged (`RunStage`) in a file of its own beside the database, so scoring a long
+batch holds no lock on the database; the staged rows are then copied in one transaction
+(`Store.commit_run`). An interrupted batch leaves nothing behind.
+
+Per organization a run stores its inputs as given (the JSONL line as read, or the evaluation
+as JSON for a spreadsheet row), the organization when it came from `--orgs`, and the numbers
+(`compact`): total, grade, component points, and a numbered "profile" of what many share
+(vetoes, consequences, eligibility, findings). The scheme itself is stored once, by content
+hash, in `schemes`. Explanations are not stored: `result(..., with_lines=True)` renders them
+again by compiling the stored scheme with the installed methods and scoring the stored inputs.
+
+Runs stored before this layout (tables `results` and `lines`, `runs.layout` empty) are read as
+they were written.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from .errors import NotFound
-from .models import Line, Reject, Result
-from .pipeline import Encoded, split_result
-from .writer import RunWriter
+from .compact import Scored, Unpacker, encode_result
+from .errors import DangjianError, NotFound
+from .models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _decode_result = msgspec.json.Decoder(Result).decode
 _decode_lines = msgspec.json.Decoder(list[Line]).decode
-CHUNK = 2000
-BACKGROUND_AFTER = 10_000
-"""A run longer than this is stored by a second process while this one goes on scoring."""
-RESULTS_INSERT = "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-LINES_INSERT = "INSERT INTO lines VALUES (?, ?, ?, ?)"
-REJECTS_INSERT = "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)"
+_decode_evaluation = msgspec.json.Decoder(Evaluation).decode
+_decode_org = msgspec.json.Decoder(Organization).decode
+_decode_findings = msgspec.json.Decoder(list[Finding]).decode
+COMPACT = 2
+"""`runs.layout` of runs stored compactly; empty for runs stored with their explanations."""
+PROFILES_KEPT = 10_000
+"""Distinct profiles numbered per run; beyond this a row keeps its profile inline."""
+BUSY_TIMEOUT_MS = 30_000
+__all__ = ["RunMeta", "RunStage", "RunSummary", "Store", "encode_result", "tally"]
+
+
+class DatabaseBusy(DangjianError):
+    """Another program holds the database's write lock for longer than we wait."""
 
 
 def _m001_initial(db) -> None:
@@ -66,7 +85,32 @@ def _m002_tracked_flags(db) -> None:
     db["tracked_flags"].create_index(["scheme_id", "cleared_on"], if_not_exists=True)
 
 
-MIGRATIONS: list[Callable] = [_m001_initial, _m002_tracked_flags]
+def _m003_compact_runs(db) -> None:
+    """Compact runs: inputs and numbers per organization, the scheme once per hash, no text.
+
+    A run's rows are `scored.id` from `first_id` to `last_id`, in input order. Older runs keep
+    their `results` and `lines` rows and are read from them.
+    """
+    conn = db.conn
+    for column, kind in (("layout", "INTEGER"), ("first_id", "INTEGER"),
+                         ("last_id", "INTEGER"), ("as_of", "TEXT"), ("out_digest", "TEXT"),
+                         ("batch_findings", "TEXT")):
+        conn.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
+    conn.execute("CREATE TABLE IF NOT EXISTS schemes (hash TEXT PRIMARY KEY, scheme_id TEXT,"
+                 " version TEXT, plugin TEXT, format TEXT, text TEXT) WITHOUT ROWID")
+    conn.execute("CREATE TABLE IF NOT EXISTS scored (id INTEGER PRIMARY KEY, run_id INTEGER,"
+                 " org_id TEXT, org_type TEXT, grade TEXT, total TEXT, profile ANY, head BLOB,"
+                 " input BLOB, org BLOB)")
+    conn.execute("CREATE TABLE IF NOT EXISTS profiles (run_id INTEGER, id INTEGER, body BLOB,"
+                 " PRIMARY KEY (run_id, id)) WITHOUT ROWID")
+    # Explain and "which runs hold this organization" look up by id; results filter by grade
+    # and type. The run itself is a range of `scored.id`, which every index carries.
+    conn.execute("CREATE INDEX IF NOT EXISTS scored_org_id ON scored (org_id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS scored_grade ON scored (grade, org_type)")
+    conn.execute("CREATE INDEX IF NOT EXISTS runs_identity ON runs (scheme_hash, input_digest)")
+
+
+MIGRATIONS: list[Callable] = [_m001_initial, _m002_tracked_flags, _m003_compact_runs]
 
 
 def migrate(db) -> None:
@@ -79,10 +123,10 @@ def migrate(db) -> None:
             continue
         with db.atomic():
             migration(db)
-            db["_migrations"].insert({"name": name, "applied_at": _now()})
+            db["_migrations"].insert({"name": name, "applied_at": now()})
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -94,10 +138,15 @@ class RunMeta:
     scheme_version: str
     scheme_hash: str
     plugin_versions: dict[str, str]
+    plugin: str = ""
+    scheme_text: str = ""
+    scheme_format: str = "json"
     input_digest: str = ""
     sources: list[str] = field(default_factory=list)
     workers: int = 1
     note: str = ""
+    as_of: str = ""
+    started_at: str = field(default_factory=now)
 
 
 @dataclass
@@ -107,14 +156,17 @@ class RunSummary:
     scored: int = 0
     rejected: int = 0
     grades: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    existing: bool = False
+    """The identical input was stored before (`run_id`): nothing was stored again."""
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "read": self.read, "scored": self.scored,
-                "rejected": self.rejected, "grades": self.grades}
+                "rejected": self.rejected, "grades": self.grades,
+                "batch_findings": [msgspec.to_builtins(f) for f in self.findings]}
 
 
-def tally(items: Iterable[Result | Encoded | Reject],
-          summary: RunSummary) -> Iterator[Result | Encoded | Reject]:
+def tally(items: Iterable[Any], summary: RunSummary) -> Iterator[Any]:
     """Count results, rejects and grades as they pass."""
     for item in items:
         summary.read += 1
@@ -126,118 +178,253 @@ def tally(items: Iterable[Result | Encoded | Reject],
         yield item
 
 
-def _batches(items: Iterable[Result | Encoded | Reject], run_id: int | None
-             ) -> Iterator[tuple[list[tuple[int, Encoded]], list[tuple]]]:
-    """Items in storage batches: scored ones numbered in input order, rejects as rows (with
-    `run_id` in front unless it is not known yet)."""
-    seq = 0
-    results: list[tuple[int, Encoded]] = []
-    rejects: list[tuple] = []
-    for item in items:
-        if isinstance(item, Reject):
-            row = (item.row, item.source, item.org_id, item.field, item.reason)
-            rejects.append(row if run_id is None else (run_id, *row))
-        else:
-            seq += 1
-            results.append((seq, item if isinstance(item, Encoded) else split_result(item)))
-        if len(results) >= CHUNK or len(rejects) >= CHUNK:
-            yield results, rejects
-            results, rejects = [], []
-    if results or rejects:
-        yield results, rejects
+# -- staging ----------------------------------------------------------------------------------
+_STAGE_TABLES = (
+    "CREATE TABLE scored (org_id TEXT, org_type TEXT, grade TEXT, total TEXT, profile ANY,"
+    " head BLOB, input BLOB, org BLOB)",
+    "CREATE TABLE profiles (id INTEGER PRIMARY KEY, body BLOB)",
+    "CREATE TABLE rejects (row INTEGER, source TEXT, org_id TEXT, field TEXT, reason TEXT)",
+    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER, source TEXT)"
+    " WITHOUT ROWID",
+)
 
 
-def _counts(summary: RunSummary) -> list:
-    return [_now(), summary.read, summary.scored, summary.rejected,
-            _encode(summary.grades).decode()]
+def duplicate_reason(org_id: str, row: int, source: str | None) -> str:
+    where = f"{source} 第 {row} 行" if source else f"第 {row} 行"
+    return f"组织编号 {org_id} 重复：已按{where}评分，本行未评分（同一批次中每个组织只评一次）"
 
 
-def stored_rows(run_id: int, seq: int, item: Result | Encoded) -> tuple[tuple, tuple]:
-    """The `results` row and the `lines` row a scored item is stored as."""
-    row = item if isinstance(item, Encoded) else split_result(item)
-    return ((run_id, seq, row.org_id, row.org_name, row.org_type, row.total, row.grade,
-             row.payload.decode()), (run_id, seq, row.org_id, row.lines.decode()))
+STAGE_PREFIX = ".dangjian-stage-"
 
 
+def _remove_abandoned_stages(folder: str | None) -> None:
+    """Staging files left by a process that was killed (its pid no longer runs)."""
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{STAGE_PREFIX}*-*.db"):
+        try:
+            pid = int(path.name[len(STAGE_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (ValueError, OSError):
+            continue
+
+
+class RunStage:
+    """A run's rows, staged in a file of their own until the run is complete.
+
+    Nothing here locks the run database. Repeated organization ids are found here, on disk:
+    the first scored row of an id is kept, each later one becomes a reject naming it.
+    """
+
+    def __init__(self, beside: str | Path | None = None) -> None:
+        folder = None
+        if beside is not None and str(beside) != ":memory:":
+            folder = str(Path(beside).resolve().parent)
+        _remove_abandoned_stages(folder)
+        handle, self.path = tempfile.mkstemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", suffix=".db",
+                                             dir=folder)
+        os.close(handle)
+        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -16000")
+        for sql in _STAGE_TABLES:
+            self.conn.execute(sql)
+        self.conn.execute("BEGIN")
+        self._profiles: dict[bytes, int] = {}
+
+    def add(self, items: list[Scored | Reject], source: str | None, part: int = 0
+            ) -> list[Scored | Reject]:
+        """Stage a batch in input order (`part`: which input of the run it comes from);
+        returns it with repeated organizations rejected."""
+        conn = self.conn
+        scored = [item for item in items if not isinstance(item, Reject)]
+        if scored:
+            # Each id keeps its first row (INSERT OR IGNORE, in input order); only when some
+            # were ignored are the batch's ids looked up to find the repeated rows.
+            before = conn.total_changes
+            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?)",
+                             [(item.org_id, part, item.row, source) for item in scored])
+            if conn.total_changes - before != len(scored):
+                items = self._reject_repeated(items, source, part)
+            profiles = self._profiles
+            kept: list[tuple] = []
+            for item in items:
+                if isinstance(item, Reject):
+                    continue
+                profile: Any = profiles.get(item.profile)
+                if profile is None:
+                    if len(profiles) < PROFILES_KEPT:
+                        profile = profiles[item.profile] = len(profiles) + 1
+                        conn.execute("INSERT INTO profiles VALUES (?, ?)", (profile, item.profile))
+                    else:
+                        profile = item.profile
+                kept.append((item.org_id, item.org_type, item.grade, item.total, profile,
+                             item.head, item.input, item.org))
+            conn.executemany("INSERT INTO scored VALUES (?, ?, ?, ?, ?, ?, ?, ?)", kept)
+        rejects = [(r.row, r.source, r.org_id, r.field, r.reason)
+                   for r in items if isinstance(r, Reject)]
+        if rejects:
+            conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?)", rejects)
+        return items
+
+    def _reject_repeated(self, items: list[Scored | Reject], source: str | None, part: int
+                         ) -> list[Scored | Reject]:
+        first = self._seen({item.org_id for item in items if not isinstance(item, Reject)})
+        out: list[Scored | Reject] = []
+        for item in items:
+            if not isinstance(item, Reject) and first[item.org_id][:2] != (part, item.row):
+                item = Reject(row=item.row, source=source, org_id=item.org_id, field="org_id",
+                              reason=duplicate_reason(item.org_id, *first[item.org_id][1:]))
+            out.append(item)
+        return out
+
+    def _seen(self, org_ids: set[str]) -> dict[str, tuple[int, int, str | None]]:
+        """(input, row, source) of the first row of each of these ids."""
+        found: dict[str, tuple[int, int, str | None]] = {}
+        ids = list(org_ids)
+        for start in range(0, len(ids), 500):
+            some = ids[start:start + 500]
+            marks = ", ".join("?" * len(some))
+            for org_id, part, row, source in self.conn.execute(
+                    f"SELECT org_id, part, row, source FROM ids WHERE org_id IN ({marks})", some):
+                found[org_id] = (part, row, source)
+        return found
+
+    def results(self, unpacker: Unpacker) -> Iterator[Result]:
+        """The staged results (no lines), in input order: for batch rules."""
+        bodies = dict(self.conn.execute("SELECT id, body FROM profiles"))
+        for org_id, org_type, grade, total, profile, head, given in self.conn.execute(
+                "SELECT org_id, org_type, grade, total, profile, head, input FROM scored"
+                " ORDER BY rowid"):
+            body = profile if isinstance(profile, bytes) else bodies[profile]
+            yield unpacker.result(org_id, org_type, grade, total,
+                                  unpacker.profile(None if isinstance(profile, bytes)
+                                                   else profile, body), head, given)
+
+    def finish(self) -> None:
+        """All rows are in: make them readable by the database that copies them."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def discard(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            Path(self.path).unlink(missing_ok=True)
+
+
+# -- the database -----------------------------------------------------------------------------
 class Store:
-    """The run database. One `Store` per process; opened once, migrated on open."""
+    """The run database. One `Store` per process; opened once, migrated on open.
 
-    def __init__(self, path: str | Path) -> None:
+    `catalog` (default: the installed plugins, loaded when first needed) supplies the methods
+    an explanation is rendered with.
+    """
+
+    def __init__(self, path: str | Path, *, catalog: Any = None,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         import sqlite_utils
 
         self.path = str(path)
+        self._catalog = catalog
+        self._plans: dict[str, Any] = {}
+        self._unpackers: dict[int, Unpacker] = {}
+        self.busy_timeout_ms = busy_timeout_ms
         self.db = sqlite_utils.Database(self.path, execute_plugins=False)
-        self.db.conn.execute("PRAGMA busy_timeout = 30000")
-        if self.path != ":memory:":
-            self.db.conn.execute("PRAGMA journal_mode = WAL")
-        self.db.conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(self.db)
+        try:
+            self.db.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            if self.path != ":memory:":
+                self.db.conn.execute("PRAGMA journal_mode = WAL")
+            self.db.conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self.db)
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if is_busy(exc):
+                raise self.busy() from None
+            raise
+
+    def busy(self) -> DatabaseBusy:
+        """The error for a database another program keeps locked."""
+        return DatabaseBusy(f"评分数据库 {self.path} 正被另一个程序写入，等待"
+                            f" {self.busy_timeout_ms // 1000} 秒后仍未释放；请稍后再试")
 
     def close(self) -> None:
         self.db.close()
 
     # -- writing ------------------------------------------------------------------------------
-    def write_run(self, meta: RunMeta, items: Iterable[Result | Encoded | Reject]) -> RunSummary:
-        """Store a whole run in one transaction; nothing is visible until it commits.
+    def stage(self) -> RunStage:
+        """A staging file for a new run, beside this database."""
+        return RunStage(self.path)
 
-        A long run is stored by a second process (`dangjian.writer`) while this one scores: the
-        same rows in the same single transaction, committed only once every item has passed.
-        """
-        summary = RunSummary(run_id=None)
-        begin = [meta.scheme_id, meta.scheme_version, meta.scheme_hash,
-                 _encode(meta.plugin_versions).decode(), meta.input_digest,
-                 _encode(meta.sources).decode(), _now(), meta.workers, meta.note]
-        stream = tally(items, summary)
-        head = list(islice(stream, BACKGROUND_AFTER))
-        if len(head) < BACKGROUND_AFTER or self.path == ":memory:":
-            with self.db.atomic():
-                run_id = summary.run_id = self._begin_run(*begin)
-                for seq_results, rejects in _batches(chain(head, stream), run_id):
-                    self._insert_rows(run_id, seq_results, rejects)
-                self._finish_run(run_id, *_counts(summary))
-            return summary
-        writer = RunWriter(str(Path(self.path).resolve()), begin)
-        try:
-            for seq_results, rejects in _batches(chain(head, stream), None):
-                writer.rows(seq_results, rejects)
-            del head
-            summary.run_id = writer.finish(_counts(summary))
-        except BaseException:
-            writer.abandon()
-            raise
-        return summary
+    def find_run(self, meta: RunMeta) -> int | None:
+        """A stored run of the same scheme (by hash) from the same inputs and note, if any."""
+        if not meta.input_digest:
+            return None
+        rows = list(self.db.query(
+            "SELECT id FROM runs WHERE scheme_hash = ? AND input_digest = ? AND note = ?"
+            " AND finished_at IS NOT NULL ORDER BY id LIMIT 1",
+            [meta.scheme_hash, meta.input_digest, meta.note]))
+        return rows[0]["id"] if rows else None
 
-    def _begin_run(self, scheme_id, scheme_version, scheme_hash, plugin_versions, input_digest,
-                   sources, started_at, workers, note) -> int:
-        cursor = self.db.conn.execute(
-            "INSERT INTO runs (scheme_id, scheme_version, scheme_hash, plugin_versions,"
-            " input_digest, sources, started_at, workers, note, read, scored, rejected)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
-            (scheme_id, scheme_version, scheme_hash, plugin_versions, input_digest, sources,
-             started_at, workers, note))
-        return cursor.lastrowid
-
-    def _insert_rows(self, run_id: int, seq_results: list[tuple[int, Result | Encoded]],
-                     rejects: list[tuple]) -> None:
+    def commit_run(self, meta: RunMeta, stage: RunStage, summary: RunSummary,
+                   out_digest: str | None = None) -> int:
+        """Copy a staged run into the database in one short transaction; its new id."""
+        stage.finish()
         conn = self.db.conn
-        if seq_results:
-            pairs = [stored_rows(run_id, seq, item) for seq, item in seq_results]
-            conn.executemany(RESULTS_INSERT, [result_row for result_row, _ in pairs])
-            conn.executemany(LINES_INSERT, [line_row for _, line_row in pairs])
-        if rejects:
-            conn.executemany(REJECTS_INSERT, rejects)
+        if conn.in_transaction:
+            conn.commit()
+        conn.execute("ATTACH DATABASE ? AS stage", (stage.path,))
+        try:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise (self.busy() if is_busy(exc) else exc) from None
+            try:
+                run_id = self._insert_run(meta, summary, out_digest)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.execute("DETACH DATABASE stage")
+        return run_id
 
-    def _finish_run(self, run_id: int, finished_at: str, read: int, scored: int, rejected: int,
-                    grades: str) -> None:
-        self.db.conn.execute(
-            "UPDATE runs SET finished_at = ?, read = ?, scored = ?, rejected = ?, grades = ?"
-            " WHERE id = ?", (finished_at, read, scored, rejected, grades, run_id))
+    def _insert_run(self, meta: RunMeta, summary: RunSummary, out_digest: str | None) -> int:
+        conn = self.db.conn
+        conn.execute("INSERT OR IGNORE INTO schemes VALUES (?, ?, ?, ?, ?, ?)",
+                     (meta.scheme_hash, meta.scheme_id, meta.scheme_version, meta.plugin,
+                      meta.scheme_format, meta.scheme_text))
+        run_id = conn.execute(
+            "INSERT INTO runs (scheme_id, scheme_version, scheme_hash, plugin_versions,"
+            " input_digest, sources, started_at, finished_at, read, scored, rejected, workers,"
+            " grades, note, layout, as_of, out_digest, batch_findings)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (meta.scheme_id, meta.scheme_version, meta.scheme_hash,
+             _encode(meta.plugin_versions).decode(), meta.input_digest,
+             _encode(meta.sources).decode(), meta.started_at, now(), summary.read,
+             summary.scored, summary.rejected, meta.workers, _encode(summary.grades).decode(),
+             meta.note, COMPACT, meta.as_of or None, out_digest,
+             _encode(summary.findings).decode())).lastrowid
+        first = (conn.execute("SELECT max(id) FROM scored").fetchone()[0] or 0) + 1
+        conn.execute("INSERT INTO profiles SELECT ?, id, body FROM stage.profiles", (run_id,))
+        conn.execute("INSERT INTO scored (run_id, org_id, org_type, grade, total, profile, head,"
+                     " input, org) SELECT ?, org_id, org_type, grade, total, profile, head,"
+                     " input, org FROM stage.scored ORDER BY rowid", (run_id,))
+        last = conn.execute("SELECT max(id) FROM scored").fetchone()[0] or 0
+        conn.execute("INSERT INTO rejects SELECT ?, row, source, org_id, field, reason"
+                     " FROM stage.rejects ORDER BY rowid", (run_id,))
+        conn.execute("UPDATE runs SET first_id = ?, last_id = ? WHERE id = ?",
+                     (first, max(last, first - 1), run_id))
+        return run_id
 
-    # -- reading ------------------------------------------------------------------------------
+    # -- runs ---------------------------------------------------------------------------------
     def _run_row(self, row: dict) -> dict:
         row = dict(row)
         for key in ("plugin_versions", "sources", "grades"):
             row[key] = msgspec.json.decode(row[key]) if row.get(key) else {}
+        row["batch_findings"] = (msgspec.json.decode(row["batch_findings"])
+                                 if row.get("batch_findings") else [])
         return row
 
     def runs(self, *, limit: int = 50, offset: int = 0) -> list[dict]:
@@ -252,63 +439,174 @@ class Store:
             raise NotFound(f"没有编号为 {run_id} 的评分批次")
         return self._run_row(rows[0])
 
-    def latest_run_id(self) -> int:
-        rows = list(self.db.query("SELECT max(id) AS id FROM runs WHERE finished_at IS NOT NULL"))
+    def latest_run_id(self, scheme_id: str | None = None) -> int:
+        """The latest finished run, of one scheme if given."""
+        sql = "SELECT max(id) AS id FROM runs WHERE finished_at IS NOT NULL"
+        params: list = []
+        if scheme_id is not None:
+            sql += " AND scheme_id = ?"
+            params.append(scheme_id)
+        rows = list(self.db.query(sql, params))
         if not rows or rows[0]["id"] is None:
-            raise NotFound("数据库中还没有评分批次")
+            raise NotFound("数据库中还没有评分批次" if scheme_id is None
+                           else f"数据库中还没有方案 {scheme_id} 的评分批次")
         return rows[0]["id"]
+
+    def runs_with(self, org_id: str) -> list[dict]:
+        """The finished runs that scored an organization, latest first."""
+        compact = [row["id"] for row in self.db.query(
+            "SELECT DISTINCT r.id FROM scored s JOIN runs r ON s.id BETWEEN r.first_id AND"
+            " r.last_id WHERE s.org_id = ? AND r.finished_at IS NOT NULL", [org_id])]
+        legacy = [row["run_id"] for row in self.db.query(
+            "SELECT DISTINCT run_id FROM results WHERE org_id = ?", [org_id])]
+        return [self.run(run_id) for run_id in sorted(set(compact + legacy), reverse=True)]
+
+    def scheme_text(self, run_id: int) -> tuple[str, str]:
+        """The scheme a run was scored with, as stored: (text, format)."""
+        run = self.run(run_id)
+        rows = list(self.db.query("SELECT text, format FROM schemes WHERE hash = ?",
+                                  [run["scheme_hash"]]))
+        if not rows:
+            raise NotFound(f"批次 {run_id} 是旧格式，没有保存方案原文")
+        return rows[0]["text"], rows[0]["format"]
+
+    # -- results ------------------------------------------------------------------------------
+    def _unpacker(self, run: dict) -> Unpacker:
+        found = self._unpackers.get(run["id"])
+        if found is None:
+            from .loading import decode_scheme
+
+            text, fmt = self.scheme_text(run["id"])
+            scheme = decode_scheme(text.encode(), file=f"批次 {run['id']} 的方案", fmt=fmt)
+            plugin = next(iter(self.db.query("SELECT plugin FROM schemes WHERE hash = ?",
+                                             [run["scheme_hash"]])))["plugin"]
+            ref = SchemeRef(id=run["scheme_id"], version=run["scheme_version"],
+                            hash=run["scheme_hash"], plugin=plugin,
+                            plugins=run["plugin_versions"])
+            found = self._unpackers[run["id"]] = Unpacker(scheme, ref)
+        return found
 
     def count_results(self, run_id: int, *, grade: str | None = None,
                       org_type: str | None = None) -> int:
-        where, params = self._filters(run_id, grade, org_type)
-        return next(self.db.query(f"SELECT count(*) AS n FROM results WHERE {where}", params))["n"]
-
-    @staticmethod
-    def _filters(run_id: int, grade: str | None, org_type: str | None) -> tuple[str, list]:
-        clauses, params = ["run_id = ?"], [run_id]
-        if grade is not None:
-            clauses.append("grade = ?")
-            params.append(grade)
-        if org_type is not None:
-            clauses.append("org_type = ?")
-            params.append(org_type)
-        return " AND ".join(clauses), params
+        run = self.run(run_id)
+        if run["layout"] != COMPACT:
+            where, params = _filters("run_id = ?", [run_id], grade, org_type)
+            return next(self.db.query(f"SELECT count(*) AS n FROM results WHERE {where}",
+                                      params))["n"]
+        if grade is None and org_type is None:
+            return run["scored"]
+        where, params = _filters("id BETWEEN ? AND ?", [run["first_id"], run["last_id"]],
+                                 grade, org_type)
+        return next(self.db.query(f"SELECT count(*) AS n FROM scored WHERE {where}", params))["n"]
 
     def results(self, run_id: int, *, grade: str | None = None, org_type: str | None = None,
                 limit: int | None = None, offset: int = 0,
                 with_lines: bool = False) -> Iterator[Result]:
-        """Stored results of a run in input order, filtered and paged with bound parameters."""
-        self.run(run_id)
-        where, params = self._filters(run_id, grade, org_type)
-        sql = f"SELECT r.seq, r.payload, l.payload AS lines FROM results r" \
-              f" LEFT JOIN lines l ON l.run_id = r.run_id AND l.seq = r.seq" \
-              f" WHERE r.{where.replace(' AND ', ' AND r.')} ORDER BY r.seq"
+        """Stored results of a run in input order, filtered and paged with bound parameters;
+        `with_lines` renders each result's explanation again."""
+        run = self.run(run_id)
+        if run["layout"] != COMPACT:
+            yield from self._legacy_results(run_id, grade, org_type, limit, offset, with_lines)
+            return
+        yield from self._compact_results(run, run["first_id"], run["last_id"], grade, org_type,
+                                         limit, offset, with_lines)
+
+    def _compact_results(self, run: dict, first: int, last: int, grade: str | None,
+                         org_type: str | None, limit: int | None, offset: int,
+                         with_lines: bool) -> Iterator[Result]:
+        run_id = run["id"]
+        unpacker = self._unpacker(run)
+        where, params = _filters("s.id BETWEEN ? AND ?", [first, last], grade, org_type,
+                                 prefix="s.")
+        sql = ("SELECT s.org_id, s.org_type, s.grade, s.total, s.profile, s.head, s.input, s.org,"
+               " p.body FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
+               f" WHERE {where} ORDER BY s.id")
+        params = [run_id, *params]
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
-            params = [*params, limit, offset]
-        for row in self.db.query(sql, params):
-            yield self._result(row, with_lines)
+            params += [limit, offset]
+        for org_id, org_type_, grade_, total, profile, head, given, org, body in \
+                self.db.conn.execute(sql, params):
+            inline = isinstance(profile, bytes)
+            result = unpacker.result(org_id, org_type_, grade_, total,
+                                     unpacker.profile(None if inline else profile,
+                                                      profile if inline else body), head,
+                                     given)
+            if with_lines:
+                result = self._with_lines(run, result, given, org)
+            yield result
 
-    def _result(self, row: dict, with_lines: bool) -> Result:
-        result = _decode_result(row["payload"])
-        if with_lines and row.get("lines"):
-            result = msgspec.structs.replace(result, lines=_decode_lines(row["lines"]))
-        return result
-
-    def result(self, run_id: int, org_id: str) -> Result:
-        self.run(run_id)
-        rows = list(self.db.query(
-            "SELECT r.payload, l.payload AS lines FROM results r JOIN lines l"
-            " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? AND r.org_id = ?"
-            " ORDER BY r.seq LIMIT 1", [run_id, org_id]))
-        if not rows:
+    def result(self, run_id: int, org_id: str, *, with_lines: bool = True) -> Result:
+        """One organization's result in a run, its explanation rendered unless asked not to."""
+        run = self.run(run_id)
+        if run["layout"] != COMPACT:
+            found = list(self._legacy_results(run_id, None, None, None, 0, with_lines,
+                                              org_id=org_id))
+        else:
+            found = []
+            row = self.db.conn.execute(
+                "SELECT id FROM scored WHERE org_id = ? AND id BETWEEN ? AND ? ORDER BY id"
+                " LIMIT 1", (org_id, run["first_id"], run["last_id"])).fetchone()
+            if row is not None:
+                found = list(self._compact_results(run, row[0], row[0], None, None, None, 0,
+                                                   with_lines))
+        if not found:
             raise NotFound(f"批次 {run_id} 中没有组织 {org_id} 的结果")
-        return self._result(rows[0], True)
+        return found[0]
+
+    def _with_lines(self, run: dict, result: Result, given: bytes, org: bytes | None) -> Result:
+        plan = self._plan(run)
+        evaluation = _decode_evaluation(given)
+        registry = None
+        if org is not None:
+            organization = _decode_org(org)
+            registry = {organization.id: organization}
+        rendered = plan.score(evaluation, registry)
+        return msgspec.structs.replace(result, lines=rendered.lines)
+
+    def _plan(self, run: dict):
+        plan = self._plans.get(run["scheme_hash"])
+        if plan is None:
+            from .engine import compile_scheme
+            from .loading import decode_scheme
+            from .plugins import LoadedScheme, load_catalog
+
+            if self._catalog is None:
+                self._catalog = load_catalog()
+            text, fmt = self.scheme_text(run["id"])
+            scheme = decode_scheme(text.encode(), file=f"批次 {run['id']} 的方案", fmt=fmt)
+            loaded = LoadedScheme(scheme=scheme, plugin=self._unpacker(run).ref.plugin,
+                                  path=None, hash=run["scheme_hash"])
+            plan = self._plans[run["scheme_hash"]] = compile_scheme(loaded, self._catalog)
+        return plan
+
+    def evaluations(self, run_id: int) -> Iterator[tuple[int, Evaluation]]:
+        """The stored evaluations of a run in input order, numbered from 1, each with its
+        organization inline (as scored: from the input or from `--orgs`)."""
+        run = self.run(run_id)
+        if run["layout"] != COMPACT:
+            raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
+        for seq, (given, org) in enumerate(self.db.conn.execute(
+                "SELECT input, org FROM scored WHERE id BETWEEN ? AND ? ORDER BY id",
+                (run["first_id"], run["last_id"])), 1):
+            evaluation = _decode_evaluation(given)
+            if org is not None:
+                o = _decode_org(org)
+                evaluation = msgspec.structs.replace(evaluation, org=OrgInline(
+                    name=o.name, type=o.type, parent_id=o.parent_id, attributes=o.attributes))
+            yield seq, evaluation
+
+    def findings(self, run_id: int) -> Iterator[tuple[str, str, list[Finding]]]:
+        """(org id, org name, findings) of every scored organization, in input order."""
+        for result in self.results(run_id):
+            yield result.org_id, result.org_name, result.findings
 
     def duplicates(self, run_id: int) -> dict[str, int]:
-        """Organization ids scored more than once in a run, with their counts, in id order
-        (from the run's index: memory does not grow with the run)."""
-        self.run(run_id)
+        """Organization ids scored more than once in a run, with their counts, in id order.
+        A run stored compactly never holds one: later rows of an id are rejected."""
+        run = self.run(run_id)
+        if run["layout"] == COMPACT:
+            return {}
         return {row["org_id"]: row["n"] for row in self.db.query(
             "SELECT org_id, COUNT(*) AS n FROM results WHERE run_id = ? GROUP BY org_id"
             " HAVING COUNT(*) > 1 ORDER BY org_id", [run_id])}
@@ -320,14 +618,54 @@ class Store:
                 for r in self.db.query("SELECT * FROM rejects WHERE run_id = ? ORDER BY rowid",
                                        [run_id])]
 
-    def stored_bytes(self, run_id: int) -> Iterator[Any]:
-        """The stored result rows exactly as written: for determinism checks."""
-        yield from self.db.query(
-            "SELECT r.payload, l.payload AS lines FROM results r JOIN lines l"
-            " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? ORDER BY r.seq",
-            [run_id])
+    def stored_bytes(self, run_id: int) -> Iterator[tuple]:
+        """The stored rows of a run exactly as written (without their ids): for determinism
+        checks."""
+        run = self.run(run_id)
+        if run["layout"] != COMPACT:
+            yield from (tuple(r.values()) for r in self.db.query(
+                "SELECT r.payload, l.payload AS lines FROM results r JOIN lines l"
+                " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? ORDER BY r.seq",
+                [run_id]))
+            return
+        yield from self.db.conn.execute(
+            "SELECT s.org_id, s.org_type, s.grade, s.total, coalesce(p.body, s.profile), s.head,"
+            " s.input, s.org FROM scored s LEFT JOIN profiles p ON p.run_id = s.run_id"
+            " AND p.id = s.profile WHERE s.id BETWEEN ? AND ? ORDER BY s.id",
+            (run["first_id"], run["last_id"]))
+
+    # -- runs stored with their explanations (before compact storage) -------------------------
+    def _legacy_results(self, run_id, grade, org_type, limit, offset, with_lines, *,
+                        org_id: str | None = None) -> Iterator[Result]:
+        where, params = _filters("r.run_id = ?", [run_id], grade, org_type, prefix="r.")
+        if org_id is not None:
+            where += " AND r.org_id = ?"
+            params.append(org_id)
+        sql = ("SELECT r.payload, l.payload AS lines FROM results r LEFT JOIN lines l"
+               f" ON l.run_id = r.run_id AND l.seq = r.seq WHERE {where} ORDER BY r.seq")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        for row in self.db.query(sql, params):
+            result = _decode_result(row["payload"])
+            if with_lines and row.get("lines"):
+                result = msgspec.structs.replace(result, lines=_decode_lines(row["lines"]))
+            yield result
 
 
-def encode_result(result: Result) -> bytes:
-    """A result as JSON, decimals as numbers: the one encoding every door uses."""
-    return _encode(result)
+def _filters(base: str, params: list, grade: str | None, org_type: str | None, *,
+             prefix: str = "") -> tuple[str, list]:
+    clauses, params = [base], list(params)
+    if grade is not None:
+        clauses.append(f"{prefix}grade = ?")
+        params.append(grade)
+    if org_type is not None:
+        clauses.append(f"{prefix}org_type = ?")
+        params.append(org_type)
+    return " AND ".join(clauses), params
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an SQLite error means another program holds the database's lock."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc))

@@ -15,7 +15,7 @@ import msgspec
 
 from .errors import DangjianError, NotFound
 from .scheme import Scheme
-from .storage import Store, _now
+from .storage import Store, now
 
 CLEARED_BY_RUN = "run"
 CLEARED_BY_HAND = "manual"
@@ -152,32 +152,37 @@ def update_from_run(store: Store, run_id: int, *, on: datetime.date | None = Non
         if latest is not None and run_id < latest:
             raise DangjianError(f"批次 {run_id} 早于已据以跟踪的批次 {latest}，不能倒序更新标记",
                                 scheme=scheme_id)
-        current = {(f.org_id, f.flag): f for f in open_flags(store, scheme_id=scheme_id)}
+        current: dict[str, dict[str, TrackedFlag]] = {}
+        for known in open_flags(store, scheme_id=scheme_id):
+            current.setdefault(known.org_id, {})[known.flag] = known
         raised_ids: list[int] = []
         cleared_ids: list[int] = []
-        for result in list(store.results(run_id)):
+        for org_id, org_name, findings in store.findings(run_id):
             firing: dict[str, object] = {}
-            for finding in result.findings:
+            held = current.get(org_id, {})
+            if not findings and not held:
+                continue
+            for finding in findings:
                 if (wanted is None or finding.code in wanted) and finding.code not in firing:
                     firing[finding.code] = finding
             for code, finding in firing.items():
-                known = current.get((result.org_id, code))
+                known = held.get(code)
                 if known is not None:
                     conn.execute(
                         "UPDATE tracked_flags SET last_run = ?, last_on = ?, message = ?,"
                         " severity = ?, org_name = ? WHERE id = ?",
                         (run_id, day.isoformat(), finding.message, finding.severity,
-                         result.org_name, known.id))
+                         org_name, known.id))
                     continue
                 cursor = conn.execute(
                     "INSERT INTO tracked_flags (scheme_id, org_id, org_name, flag, severity,"
                     " message, raised_run, raised_on, last_run, last_on, note)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
-                    (scheme_id, result.org_id, result.org_name, code, finding.severity,
+                    (scheme_id, org_id, org_name, code, finding.severity,
                      finding.message, run_id, day.isoformat(), run_id, day.isoformat()))
                 raised_ids.append(cursor.lastrowid)
-            for (org_id, code), known in current.items():
-                if org_id != result.org_id or code in firing:
+            for code, known in held.items():
+                if code in firing:
                     continue
                 if wanted is not None and code not in wanted:
                     continue
@@ -186,7 +191,7 @@ def update_from_run(store: Store, run_id: int, *, on: datetime.date | None = Non
                     " WHERE id = ?", (run_id, day.isoformat(), CLEARED_BY_RUN, known.id))
                 cleared_ids.append(known.id)
         conn.execute("INSERT INTO tracked_runs VALUES (?, ?, ?, ?)",
-                     (scheme_id, run_id, day.isoformat(), _now()))
+                     (scheme_id, run_id, day.isoformat(), now()))
         raised = _by_ids(store, raised_ids)
         cleared = _by_ids(store, cleared_ids)
         still_open = open_flags(store, scheme_id=scheme_id)

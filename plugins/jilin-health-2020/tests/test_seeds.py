@@ -96,7 +96,7 @@ def test_the_cli_scores_the_demo_and_names_the_gaps(tmp_path, monkeypatch):
     out = tmp_path / "结果.jsonl"
     run = CliRunner().invoke(shell.app, ["score", SCHEME_ID, str(SEEDS / "evaluations.jsonl"),
                                          "--orgs", str(SEEDS / "orgs.jsonl"), "--out", str(out),
-                                         "--no-db", "--quiet"])
+                                         "--no-db", "--explain", "--quiet"])
     assert run.exit_code == 0, run.output
     results = {r["org_id"]: r for r in map(msgspec.json.decode, out.read_bytes().splitlines())}
     assert len(results) == 16

@@ -1,12 +1,13 @@
-"""One scoring run from files: read, score with the kernel's pipeline, write, store, count.
+"""One scoring run from files: read, hand the records to the kernel's run path, write files.
 
-Used by `score` and `demo`. The kernel scores and stores; this module only wires files to it
-and keeps what the summary must say (notes, rejects to show, duplicate organizations).
+Used by `score` and `demo`. The kernel (`dangjian.runner.score_run`) scores, rejects repeated
+organizations, runs batch rules, stores and tracks flags; this module only wires files to it
+and keeps what the summary must say (notes, rejects to show).
 """
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from dangjian.models import Reject
 
 from . import schemes
 from .activities import ActivityIndex, read_activities
+from .console import invocation
 from .interrupts import interrupts_in_main_process
 from .orgs import read_orgs
 from .preflight import check_writable
@@ -38,6 +40,7 @@ class BatchRequest:
     workers: int = 1
     note: str = ""
     progress: bool = True
+    explain: bool = False
 
 
 @dataclass
@@ -50,9 +53,9 @@ class BatchReport:
     request: BatchRequest
     notes: list[str] = field(default_factory=list)
     first_rejects: list[Reject] = field(default_factory=list)
-    duplicates: dict[str, int] = field(default_factory=dict)
     first_org: str | None = None
     workers: int = 1
+    tracking: object = None
 
     def to_dict(self) -> dict:
         r = self.request
@@ -61,14 +64,13 @@ class BatchReport:
                 "db": str(r.db) if r.db else None, "out": str(r.out) if r.out else None,
                 "rejects_file": str(r.rejects) if r.rejects else None,
                 "workers": self.workers, "notes": self.notes,
-                "duplicates": self.duplicates}
+                "stored_before": self.summary.existing}
 
 
 def run_batch(request: BatchRequest) -> BatchReport:
     """Score every row of every input file; each ends up a result or a reject, never lost."""
-    from dangjian.pipeline import score_records
-    from dangjian.runs import run_meta
-    from dangjian.storage import RunSummary, Store, tally
+    from dangjian.runner import RunInput, run_meta, score_run
+    from dangjian.storage import RunSummary, Store
 
     for path in (request.out, request.rejects):
         if path is not None:
@@ -98,77 +100,78 @@ def run_batch(request: BatchRequest) -> BatchReport:
     meta = run_meta(plan, input_digest=digest([*request.inputs, *extra]),
                     sources=[str(p) for p in request.inputs], workers=workers, note=request.note)
 
-    items = itertools.chain.from_iterable(
-        score_records(plan, f.records(), workers=workers, source=f.source, registry=registry)
-        for f in files)
     units = Units.from_orgs(registry.values(), "组织名册") if registry else None
-    columns = ResultColumns(plan.scheme, catalog, units=units)
+    columns = ResultColumns(plan.scheme, catalog, units=units, explain=request.explain)
     out = ResultWriter(request.out, columns) if request.out is not None else None
     rejects = RejectWriter(request.rejects, plan.scheme) if request.rejects is not None else None
-    # Without a database the repeated ids are counted here; with one, SQLite counts them.
-    seen: dict[str, int] | None = {} if request.db is None else None
-
-    def sink(stream):
-        for item in stream:
-            if isinstance(item, Reject):
-                if rejects is not None:
-                    rejects.write(item)
-                if out is not None:
-                    out.reject(item)
-                if len(report.first_rejects) < SHOW_REJECTS:
-                    report.first_rejects.append(item)
-            else:
-                if out is not None:
-                    out.write(item)
-                if seen is not None:
-                    seen[item.org_id] = seen.get(item.org_id, 0) + 1
-                if report.first_org is None:
-                    report.first_org = item.org_id
-            yield item
-
     writers = [w for w in (out, rejects) if w is not None]
+
+    def each(item) -> None:
+        if isinstance(item, Reject):
+            if rejects is not None:
+                rejects.write(item)
+            if out is not None:
+                out.reject(item)
+            if len(report.first_rejects) < SHOW_REJECTS:
+                report.first_rejects.append(item)
+        else:
+            if out is not None:
+                out.write(item)
+            if report.first_org is None:
+                report.first_org = item.org_id
+
+    def finish_output() -> str | None:
+        """Complete the output files (not yet under their names) and digest them."""
+        for writer in writers:
+            writer.finish()
+        return output_digest(writers)
+
     with ScoringProgress(request.progress, request.inputs) as advance, \
             interrupts_in_main_process():
-        stream = (advance(item) for item in sink(items))
+        store = Store(request.db, catalog=catalog) if request.db is not None else None
         try:
-            if request.db is not None:
-                store = Store(request.db)
-                try:
-                    report.summary = store.write_run(meta, stream)
-                    report.duplicates = store.duplicates(report.summary.run_id)
-                    report.notes.extend(_track(store, plan.scheme, report.summary.run_id))
-                finally:
-                    store.close()
-            else:
-                for _ in tally(stream, report.summary):
-                    pass
+            outcome = score_run(
+                plan, [RunInput(f.records(), f.source) for f in files], store=store, meta=meta,
+                catalog=catalog, registry=registry, workers=workers,
+                each=lambda item: each(advance(item)), finish_output=finish_output,
+                out=out is not None, lines=request.explain)
         except BaseException:
             for writer in writers:
                 writer.discard()
             raise
-        if out is not None:
-            out.run_id = report.summary.run_id
+        finally:
+            if store is not None:
+                store.close()
+        # The run is stored (or was before): only now do the files appear under their names.
         for writer in writers:
-            writer.close()
-
+            writer.publish()
+    report.summary = outcome.summary
+    report.tracking = outcome.tracking
+    if outcome.summary.existing:
+        report.notes.append(f"输入与已存储的批次 {outcome.summary.run_id} 相同（同一方案、同一输入、"
+                            "同一备注），未重复存储")
+    if outcome.tracking is not None:
+        t = outcome.tracking
+        report.notes.append(f"跟踪标记（{t.on}）：新标记{len(t.raised)}个，销号{len(t.cleared)}个，"
+                            f"未销号{len(t.still_open)}个（{invocation()} flags {plan.scheme.id} 查看）")
     for f in files:
         report.notes.extend(f.notes)
     if activities is not None:
         report.notes.extend(_activity_notes(activities))
-    if seen is not None:
-        report.duplicates = {org: n for org, n in sorted(seen.items()) if n > 1}
     return report
 
 
-def _track(store, scheme, run_id: int) -> list[str]:
-    """Follow the flags the scheme tracks (`extra.tracked_flags`) with the run just stored."""
-    from dangjian import tracking
-
-    if "tracked_flags" not in scheme.extra:
-        return []
-    update = tracking.update_from_run(store, run_id, flags=tracking.tracked_flags_of(scheme))
-    return [f"跟踪标记：新标记{len(update.raised)}个，销号{len(update.cleared)}个，"
-            f"未销号{len(update.still_open)}个（dangjian flags {scheme.id} 查看）"]
+def output_digest(writers) -> str | None:
+    """A content hash of the finished output files, stored with the run."""
+    paths = [w.partial for w in writers if w.partial is not None]
+    if not paths:
+        return None
+    h = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as f:
+            for block in iter(lambda f=f: f.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()[:16]
 
 
 def _activity_notes(index: ActivityIndex) -> list[str]:

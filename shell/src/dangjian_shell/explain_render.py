@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dangjian.outcomes import UNGRADED
+from dangjian.judge import UNGRADED
 
 from .console import esc
 

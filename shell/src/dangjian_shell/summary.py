@@ -47,9 +47,8 @@ def print_summary(report) -> None:
         console.print("；".join(where))
     for note in report.notes:
         console.print(f"[yellow]注意：[/]{esc(note)}")
-    if report.duplicates:
-        dup = "、".join(f"{k}（{v}次）" for k, v in list(report.duplicates.items())[:10])
-        console.print(f"[yellow]注意：[/]以下组织在输入中出现多次，各次都已评分：{esc(dup)}")
+    for finding in s.findings:
+        console.print(f"[magenta]批次规则【{esc(finding.severity)}】[/]{esc(finding.message)}")
     if report.first_rejects:
         console.print("[bold]拒绝的行[/]" + (f"（前 {len(report.first_rejects)} 行）"
                                            if s.rejected > len(report.first_rejects) else "") + "：")

@@ -1,9 +1,9 @@
 """Writing results and rejects: JSONL (the kernel's one encoding), CSV (opens in Excel) or XLSX.
 
 The format follows the extension; `-` writes JSONL to stdout. A file is written beside its
-target and renamed into place when complete, so an interrupted run never leaves a partial
-file under the name the user asked for. JSONL objects are exactly
-`dangjian.storage.encode_result`; CSV and XLSX hold one row per organization with Chinese
+target and renamed into place when complete (`finish`, then `publish` once the run is
+stored), so an interrupted run never leaves a partial file under the name the user asked for.
+JSONL objects are exactly `dangjian.compact.encode_result`; CSV and XLSX hold one row per organization with Chinese
 headers, totals as written by the scheme's rounding. Every cell goes through `cells`: text a
 spreadsheet would run as a formula is neutralised, XLSX's 32,767-character limit is never a
 silent cut (the writer says how many cells it cut).
@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from dangjian.compact import Scored, encode_result
 from dangjian.errors import InputFileError
 from dangjian.models import Reject, Result
-from dangjian.pipeline import Encoded
 from dangjian.ranking import TIE_RULE, BatchRanking
-from dangjian.storage import encode_result
 
-from .xlsx_style import Column, StyledSheet, integer, number, text
 from .cells import CellGuard, csv_row
+from .xlsx_style import Column, StyledSheet, integer, number, text
 
 OUTPUT_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 _decode_result = msgspec.json.Decoder(Result).decode
@@ -101,8 +100,12 @@ class ResultColumns:
                 "；".join(e.title for e in r.eligibility if not e.eligible),
                 "；".join(f"【{f.severity}】{f.message}" for f in r.findings),
                 next_band, r.scheme.id, r.scheme.version,
-                *(["\n".join("  " * line.depth + line.text for line in r.lines)]
-                  if self.explain else [])]
+                *([explanation(r)] if self.explain else [])]
+
+
+def explanation(result: Result) -> str:
+    """A result's explanation lines as one cell: one line each, indented by depth."""
+    return "\n".join("  " * line.depth + line.text for line in result.lines)
 
 
 def field_title(scheme, field: str | None) -> str:
@@ -150,6 +153,7 @@ class _Table:
     def __init__(self, path: Path, kind: str, columns: list[Column], sheet: str) -> None:
         self.path, self.kind = path, kind
         self._partial = partial_path(path)
+        self._done = False
         self.guard = CellGuard()
         if kind == "csv":
             # Kept open across write() calls and closed by close(): a context manager cannot.
@@ -168,18 +172,25 @@ class _Table:
         else:
             self._sheet.append(values)
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """Complete the file beside its name, and say what had to change in its cells."""
+        if self._done:
+            return
+        self._done = True
         if self.kind == "csv":
             self._file.close()
         else:
             self._sheet.finish()
             self.book.save(self._partial)
-        os.replace(self._partial, self.path)
         if self.notes:
             from .console import esc, warn
 
             for line in self.notes:
                 warn(esc(line))
+
+    def close(self) -> None:
+        self.finish()
+        os.replace(self._partial, self.path)
 
     @property
     def notes(self) -> list[str]:
@@ -201,22 +212,57 @@ def reject_row(reject: Reject, scheme=None) -> list[Any]:
             reject.reason]
 
 
-class ResultWriter:
-    """Takes results as they are scored (Encoded from the pipeline, or stored Results).
+class _Output:
+    """An output file written beside its name: `finish` completes it, `publish` renames it
+    into place (`close` does both); `discard` drops it."""
+
+    path: Path | str
+    _file: Any
+
+    @property
+    def partial(self) -> Path | None:
+        """Where the file is until published (None for standard output)."""
+        if str(self.path) == "-":
+            return None
+        return partial_path(Path(self.path))
+
+    def finish(self) -> None:
+        if self._file is not None:
+            if str(self.path) == "-":
+                self._file.flush()
+            elif not self._file.closed:
+                self._file.close()
+        else:
+            self._finish_table()
+
+    def _finish_table(self) -> None:
+        raise NotImplementedError
+
+    def publish(self) -> None:
+        if str(self.path) != "-":
+            os.replace(partial_path(Path(self.path)), self.path)
+
+    def close(self) -> None:
+        """Finish the file: only now does it appear under its name, complete."""
+        self.finish()
+        self.publish()
+
+
+class ResultWriter(_Output):
+    """Takes results as they are scored (`Scored` from the pipeline, or stored Results).
 
     JSONL is written as results come. CSV and XLSX hold ranks, which are known only once every
     result is in: results are kept in a temporary file beside the target and the table is
-    written from it when the writer closes. `ranking` gives ranks computed elsewhere (over a
+    written from it when the writer finishes. `ranking` gives ranks computed elsewhere (over a
     whole run when only some of its results are written); without it the results written are
     ranked among themselves. XLSX adds a 汇总 sheet (counts, grades, scheme, run, time, the tie
     rule) and a 拒绝的行 sheet of the rejects passed to `reject()`.
     """
 
-    def __init__(self, path: Path | str, columns: ResultColumns, *, with_lines: bool = True,
+    def __init__(self, path: Path | str, columns: ResultColumns, *,
                  ranking: BatchRanking | None = None, facts: list[tuple[str, Any]] | None = None):
         self.path = path
         self.kind = output_kind(path)
-        self.with_lines = with_lines
         self.columns = columns
         self.count = 0
         self.facts = list(facts or [])
@@ -239,16 +285,14 @@ class ResultWriter:
                 self._own_ranking = BatchRanking(units.unit_of if units is not None
                                                  else lambda org_id: None)
 
-    def write(self, item: Encoded | Result) -> None:
+    def write(self, item: Scored | Result) -> None:
         self.count += 1
         if self._file is not None:
-            data = (item.json() if self.with_lines else item.payload) \
-                if isinstance(item, Encoded) else encode_result(item)
-            self._file.write(data + b"\n")
+            self._file.write((item.out if isinstance(item, Scored) else encode_result(item))
+                             + b"\n")
             return
-        if isinstance(item, Encoded):
-            data = item.json() if self.columns.explain else item.payload
-            total = Decimal(repr(item.total))
+        if isinstance(item, Scored):
+            data, total = item.out, Decimal(item.total)
         else:
             data, total = encode_result(item), item.total
         self._spool.write(data + b"\n")
@@ -261,14 +305,8 @@ class ResultWriter:
         if self.kind == "xlsx":
             self._rejects.append(reject)
 
-    def close(self) -> None:
-        """Finish the file: only now does it appear under its name, complete."""
-        if self._file is not None:
-            if str(self.path) == "-":
-                self._file.flush()
-            else:
-                self._file.close()
-                os.replace(self._file.name, self.path)
+    def _finish_table(self) -> None:
+        if self._spool.closed:
             return
         ranking = self._ranking or self._own_ranking
         table = _Table(Path(self.path), self.kind, self.columns.columns(), "评分结果")
@@ -283,7 +321,7 @@ class ResultWriter:
             raise
         finally:
             self._spool.close()
-        table.close()
+        table.finish()
 
     def _extra_sheets(self, book, guard) -> None:
         from .xlsx_style import summary_sheet
@@ -311,6 +349,7 @@ class ResultWriter:
                 Path(self._file.name).unlink(missing_ok=True)
         else:
             self._spool.close()
+            partial_path(Path(self.path)).unlink(missing_ok=True)
 
 
 def scheme_facts(scheme, when: str | None = None) -> list[tuple[str, Any]]:
@@ -375,7 +414,7 @@ def _grade_rows(scheme, grades: dict[str, int], scored: int) -> list[tuple[str, 
     return [(g, grades[g], f"{grades[g] / scored * 100:.1f}%" if scored else "—") for g in order]
 
 
-class RejectWriter:
+class RejectWriter(_Output):
     """Rejected rows with file, row, org, field and reason, to CSV, XLSX or JSONL; in CSV and
     XLSX the field is the column's Chinese title when the scheme is given."""
 
@@ -399,16 +438,8 @@ class RejectWriter:
         else:
             self._table.append(reject_row(reject, self.scheme))
 
-    def close(self) -> None:
-        """Finish the file: only now does it appear under its name, complete."""
-        if self._file is not None:
-            if str(self.path) == "-":
-                self._file.flush()
-            else:
-                self._file.close()
-                os.replace(self._file.name, self.path)
-        else:
-            self._table.close()
+    def _finish_table(self) -> None:
+        self._table.finish()
 
     def discard(self) -> None:
         """Drop what was written (an interrupted run): no partial file is left under its name."""

@@ -31,6 +31,7 @@ KINDS: dict[int, tuple[str, str]] = {
     415: ("unsupported-media-type", "不支持的请求格式"),
     431: ("headers-too-large", "请求头过大"),
     500: ("internal", "服务器内部错误"),
+    503: ("busy", "评分数据库繁忙"),
 }
 KIND_TITLES = {
     "rejected": "无法评分",

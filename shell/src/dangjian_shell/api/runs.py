@@ -1,8 +1,9 @@
 """Stored runs, behind an API key: create a run from a batch (write), read runs and results (read).
 
-Scoring and storing are the kernel's `score_records` into `Store.write_run`, as `dangjian score`
-does, so the stored bytes are the CLI's; results read back are filtered and paged by the
-kernel's queries.
+Scoring and storing are the kernel's one run path (`dangjian.runner.score_run`), as for
+`dangjian score`, so the stored rows, rejected repeats, batch rules and tracked flags are the
+CLI's; results read back are filtered and paged by the kernel's queries, and explanations are
+rendered when asked for.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from typing import Annotated
 
 import msgspec
 from dangjian.models import Reject, Result
-from dangjian.pipeline import score_records
 from dangjian.plugins import Catalog
-from dangjian.runs import run_meta
+from dangjian.runner import RunInput, run_meta, score_run
 from litestar import Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
@@ -46,22 +46,24 @@ def _digest(data: RunRequest) -> str:
 
 @post("/schemes/{scheme_id:str}/runs", summary="评分并存储为一个批次",
       response_description="已存储的批次编号与计数", status_code=201,
-      responses=errors(400, 401, 403, 404, 413), **WRITE)
+      responses=errors(400, 401, 403, 404, 413, 503), **WRITE)
 def create_run(state: State, scheme_id: FromPath[str],
                data: JSONBody[RunRequest]) -> Response[RunCreated]:
-    """需要写权限的密钥。每个组织要么评分、要么被拒绝（row 为其在 evaluations 中的序号）；
-    整个批次在一个事务中写入，与 dangjian score 使用同一数据库。"""
+    """需要写权限的密钥。每个组织要么评分、要么被拒绝（row 为其在 evaluations 中的序号；
+    同一组织编号再次出现的被拒绝，并写明第一次出现的序号）；整个批次在一个短事务中写入，
+    与 dangjian score 使用同一数据库、同一评分路径。数据库正被另一程序写入时返回 503 和 Retry-After。"""
     catalog: Catalog = state.catalog
     plan = catalog.plan(scheme_id)
     registry = registry_of(data.orgs)
     meta = run_meta(plan, input_digest=_digest(data), sources=[SOURCE], note=data.note)
-    with store_at(state.settings.db_path) as store:
-        summary = store.write_run(meta, score_records(plan, numbered(data.evaluations),
-                                                      registry=registry))
+    with store_at(state.settings.db_path, catalog) as store:
+        summary = score_run(plan, [RunInput(numbered(data.evaluations))], store=store,
+                            meta=meta, catalog=catalog, registry=registry).summary
     assert summary.run_id is not None
     body = RunCreated(run_id=summary.run_id, scheme_id=plan.ref.id,
                       scheme_version=plan.ref.version, read=summary.read,
-                      scored=summary.scored, rejected=summary.rejected, grades=summary.grades)
+                      scored=summary.scored, rejected=summary.rejected, grades=summary.grades,
+                      batch_findings=summary.findings)
     return Response(body, status_code=201, headers={"Location": f"/runs/{summary.run_id}"})
 
 
@@ -69,7 +71,7 @@ def create_run(state: State, scheme_id: FromPath[str],
      responses=errors(400, 401), **READ)
 def list_runs(state: State, limit: Limit = 50, offset: Offset = 0) -> list[RunInfo]:
     """最近的批次在前：方案、版本、时间、读入/评分/拒绝数和等次分布。"""
-    with store_at(state.settings.db_path) as store:
+    with store_at(state.settings.db_path, state.catalog) as store:
         return [run_info(row) for row in store.runs(limit=limit, offset=offset)]
 
 
@@ -77,7 +79,7 @@ def list_runs(state: State, limit: Limit = 50, offset: Offset = 0) -> list[RunIn
      response_description="批次信息", responses=errors(400, 401, 404), **READ)
 def get_run(state: State, run_id: RunId) -> RunInfo:
     """批次的方案、插件版本、输入摘要和计数。"""
-    with store_at(state.settings.db_path) as store:
+    with store_at(state.settings.db_path, state.catalog) as store:
         return run_info(store.run(run_id))
 
 
@@ -108,7 +110,7 @@ def list_results(
     from .report import page_ranks
 
     type_id = _type_id(state.catalog, org_type)
-    with store_at(state.settings.db_path) as store:
+    with store_at(state.settings.db_path, state.catalog) as store:
         store.run(run_id)
         total = store.count_results(run_id, grade=grade, org_type=type_id)
         results = list(store.results(run_id, grade=grade, org_type=type_id, limit=limit,
@@ -122,8 +124,8 @@ def list_results(
      response_description="该组织的评分结果（含逐条说明）",
      responses=errors(400, 401, 404), **READ)
 def get_result(state: State, run_id: RunId, org_id: FromPath[str]) -> Result:
-    """含逐条得分说明，与 dangjian explain --json 的输出逐字节相同。"""
-    with store_at(state.settings.db_path) as store:
+    """含逐条得分说明（按批次存下的方案和输入重新生成），与 dangjian explain --json 的输出逐字节相同。"""
+    with store_at(state.settings.db_path, state.catalog) as store:
         return store.result(run_id, org_id)
 
 
@@ -131,7 +133,7 @@ def get_result(state: State, run_id: RunId, org_id: FromPath[str]) -> Result:
      response_description="被拒绝的行", responses=errors(400, 401, 404), **READ)
 def list_rejects(state: State, run_id: RunId) -> list[Reject]:
     """每一行被拒绝的原因：行号、组织编号、字段和说明。"""
-    with store_at(state.settings.db_path) as store:
+    with store_at(state.settings.db_path, state.catalog) as store:
         return store.rejects(run_id)
 
 

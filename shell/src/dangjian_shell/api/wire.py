@@ -97,6 +97,8 @@ class RunCreated(msgspec.Struct, **_OUT):
     scored: int
     rejected: int
     grades: dict[str, int]
+    batch_findings: list[Finding] = []
+    """What the scheme's batch rules (e.g. a quota on an honour) found over the whole batch."""
 
 
 class RunInfo(msgspec.Struct, **_OUT):

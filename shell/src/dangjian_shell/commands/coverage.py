@@ -67,7 +67,8 @@ def coverage(
 def _from_inputs(paths: list[Path], catalog, scheme_id: str, registry: dict) -> list[str]:
     """Organizations the input files score, with the org tree as registry (a rejected row does
     not count as assessed)."""
-    from dangjian.pipeline import Encoded, score_records
+    from dangjian.models import Reject
+    from dangjian.pipeline import score_records
 
     from ..sources import InputFile
 
@@ -76,7 +77,7 @@ def _from_inputs(paths: list[Path], catalog, scheme_id: str, registry: dict) -> 
     for path in paths:
         source = InputFile(path, plan.scheme)
         ids.extend(item.org_id for item in score_records(plan, source.records(), registry=registry)
-                   if isinstance(item, Encoded))
+                   if not isinstance(item, Reject))
     return ids
 
 
@@ -88,10 +89,11 @@ def _from_run(db: Path, run: int | None, scheme_id: str) -> tuple[list[str], str
     store = open_store(db)
     try:
         if run is None:
-            matching = [r["id"] for r in store.runs(limit=1000) if r["scheme_id"] == scheme_id]
-            if not matching:
-                raise NotFound(f"数据库 {db} 中没有方案 {scheme_id} 的评分批次（可给出评分输入文件）")
-            run = matching[0]
+            try:
+                run = store.latest_run_id(scheme_id)
+            except NotFound:
+                raise NotFound(f"数据库 {db} 中没有方案 {scheme_id} 的评分批次（可给出评分输入文件）"
+                               ) from None
         meta = store.run(run)
         if meta["scheme_id"] != scheme_id:
             raise NotFound(f"批次 {run} 是方案 {meta['scheme_id']} 的评分，不是 {scheme_id}")

@@ -21,20 +21,31 @@ HELP = """逐条说明一个组织的得分。
 
 def explain(
     org_id: Annotated[str, typer.Argument(metavar="ORG_ID", help="组织编号")],
-    run: Annotated[int | None, typer.Option("--run", help="批次编号（默认最近一次）")] = None,
+    run: Annotated[int | None, typer.Option(
+        "--run", help="批次编号（默认含此组织的最近一次批次）")] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
+    from dangjian.errors import NotFound
     from dangjian.storage import encode_result
 
-    from ..console import out
+    from ..console import err, esc, out
     from ..schemes import org_type_title
     from ..store import open_store
 
     store = open_store(db)
     try:
-        run_id = run if run is not None else store.latest_run_id()
-        result = store.result(run_id, org_id)
+        if run is None:
+            holding = store.runs_with(org_id)
+            if not holding:
+                store.latest_run_id()  # an empty database says so
+                raise NotFound(f"数据库 {db} 的评分批次中没有组织 {org_id}")
+            found = holding[0]
+            run = found["id"]
+            err().print(f"取自批次 {run}（方案 {esc(found['scheme_id'])} "
+                        f"{esc(found['scheme_version'])}，{esc(_local(found['finished_at']))}）"
+                        + (f"；共有 {len(holding)} 个批次含此组织" if len(holding) > 1 else ""))
+        result = store.result(run, org_id)
     finally:
         store.close()
     if as_json:
@@ -45,6 +56,16 @@ def explain(
     from ..explain_render import render_result
 
     render_result(out(), result, org_type_title(load_catalog(), result.org_type))
+
+
+def _local(stamp: str | None) -> str:
+    """A stored time as local time, to the minute."""
+    import datetime
+
+    if not stamp:
+        return ""
+    moment = datetime.datetime.fromisoformat(stamp)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def register(app: typer.Typer) -> None:

@@ -60,9 +60,12 @@ def rollup(
 
 
 def _latest(store, scheme_id: str) -> int | None:
-    rows = list(store.db.query("SELECT max(id) AS id FROM runs WHERE scheme_id = ?"
-                               " AND finished_at IS NOT NULL", [scheme_id]))
-    return rows[0]["id"] if rows else None
+    from dangjian.errors import NotFound
+
+    try:
+        return store.latest_run_id(scheme_id)
+    except NotFound:
+        return None
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,8 @@ RESULTS_HELP = """列出一个批次的评分结果，或被拒绝的行。
   dangjian results --out 结果.xlsx
 
   dangjian results 3 --rejected --format csv
+
+  dangjian results 3 --out 结果.xlsx --explain
 """
 FORMATS = ("table", "jsonl", "csv", "xlsx")
 
@@ -90,6 +92,8 @@ def results(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="最多列出几个")] = None,
     rejected: Annotated[bool, typer.Option("--rejected", help="列出被拒绝的行及原因")] = False,
     orgs: OrgsOpt = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="附逐条得分说明（JSONL 的 lines，CSV/XLSX 的“得分说明”列）")] = False,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     from dangjian import load_catalog
@@ -118,6 +122,8 @@ def results(
                           fmt, out_path, scheme)
             return
         type_id = _type_id(catalog, org_type)
+        if grade is not None:
+            _check_grade(store, run_id, grade)
         units, ranking = None, None
         if fmt != "jsonl":
             from ..orgs import read_orgs
@@ -127,13 +133,13 @@ def results(
                                  f"组织名册 {orgs}" if orgs else "")
             ranking = rank_run(store, run_id, units)
         items = store.results(run_id, grade=grade, org_type=type_id, limit=limit,
-                              with_lines=fmt == "jsonl")
+                              with_lines=explain)
         total = store.count_results(run_id, grade=grade, org_type=type_id)
         if fmt == "table":
             _table(catalog, meta, items, total, units, ranking)
         else:
             _write(catalog, meta, items, fmt, out_path, units, ranking,
-                   store.rejects(run_id) if fmt == "xlsx" else [])
+                   store.rejects(run_id) if fmt == "xlsx" else [], explain)
     finally:
         store.close()
 
@@ -143,6 +149,24 @@ def _type_id(catalog, org_type: str | None) -> str | None:
         return org_type
     by_title = {t.title: t.id for t in catalog.org_types.values()}
     return by_title.get(org_type, org_type)
+
+
+def _check_grade(store, run_id: int, grade: str) -> None:
+    """A grade the run's scheme does not have is a mistake, not an empty list."""
+    from dangjian.errors import NotFound
+    from dangjian.loading import decode_scheme
+    from dangjian.judge import UNGRADED
+
+    from ..console import fail
+
+    try:
+        text, fmt = store.scheme_text(run_id)
+    except NotFound:  # a run stored before schemes were kept with runs: not checked
+        return
+    scheme = decode_scheme(text.encode(), file=f"批次 {run_id} 的方案", fmt=fmt)
+    grades = [b.grade for b in sorted(scheme.bands, key=lambda b: b.min, reverse=True)]
+    if grade not in grades and grade != UNGRADED:
+        raise fail(f"方案 {scheme.id} 没有等次“{grade}”（可用：{'、'.join(grades)}）")
 
 
 def _table(catalog, meta: dict, items, total: int, units, ranking) -> None:
@@ -187,7 +211,7 @@ def _rank_text(ranking, total) -> str:
 
 
 def _write(catalog, meta: dict, items, fmt: str, out_path: Path | None, units, ranking,
-           rejects) -> None:
+           rejects, explain: bool = False) -> None:
     import itertools
 
     from ..writers import ResultColumns, ResultWriter, run_facts
@@ -197,7 +221,8 @@ def _write(catalog, meta: dict, items, fmt: str, out_path: Path | None, units, r
     components = None
     if scheme is None or scheme.scheme.version != meta["scheme_version"]:
         components = [(c.id, c.title) for c in first.components] if first else []
-    columns = ResultColumns(scheme.scheme if scheme else None, catalog, components, units=units)
+    columns = ResultColumns(scheme.scheme if scheme else None, catalog, components, units=units,
+                            explain=explain)
     if out_path is None and fmt == "csv":
         writer = _StdoutCsv(columns, ranking)
     else:

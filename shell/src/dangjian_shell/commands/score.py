@@ -14,7 +14,10 @@ HELP = """按方案为一批组织评分（JSONL、CSV、XLSX）。
 用分号、顿号或逗号分隔，如“95;88;好”。
 
 有问题的行不会中断评分：它被拒绝并写明文件、行号、字段和原因（--rejects 保存），
-读入行数 = 评分个数 + 拒绝行数。
+读入行数 = 评分个数 + 拒绝行数。同一组织编号出现多次时只评第一行，其后各行被拒绝并写明第一行的位置。
+
+结果文件默认只含分数、等次和结果运用；加 --explain 附逐条得分说明。
+数据库只存输入和分数，说明在查看时（dangjian explain）按存下的方案重新生成。
 
 示例：
 
@@ -41,6 +44,8 @@ def score(
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=1, help="并行进程数；结果与单进程完全相同")] = 1,
     note: Annotated[str, typer.Option("--note", help="批次备注，存入数据库")] = "",
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="结果文件附逐条得分说明（JSONL 的 lines，CSV/XLSX 的“得分说明”列）")] = False,
     as_json: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和摘要")] = False,
 ) -> None:
@@ -53,7 +58,8 @@ def score(
     try:
         report = run_batch(BatchRequest(
             scheme=scheme, inputs=inputs, out=out, db=None if no_db else db, rejects=rejects,
-            orgs=orgs, activities=activities, workers=workers, note=note, progress=not quiet))
+            orgs=orgs, activities=activities, workers=workers, note=note, progress=not quiet,
+            explain=explain))
     except KeyboardInterrupt:
         raise fail("评分已中断：这一批次没有存入数据库，结果文件和拒绝行文件也没有写出；"
                    "重新运行同一命令即可", 130) from None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dangjian.models import Organization, Reject, Result
-from dangjian.outcomes import UNGRADED
+from dangjian.judge import UNGRADED
 from dangjian.ranking import TIE_RULE
 
 from ..summary import grade_order

@@ -1,0 +1,136 @@
+"""A scored organization as a compact stored row, and back.
+
+What a result holds splits three ways. The scheme gives what every result of a run shares
+(maximum, component titles, weights and maxima, the scheme reference): stored once per run.
+Most organizations share their outcome — points grade, vetoes, consequences, eligibility and
+findings — with many others: that "profile" is stored once per run and numbered. What is left
+is small: name, component points and the distance to the next band, packed with msgpack.
+No explanation text is stored: it is rendered again from the stored inputs when asked for.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+import msgspec
+
+from .models import (ComponentScore, Eligibility, Finding, Fired, NextBand, Result, SchemeRef)
+from .scheme import Scheme
+
+_pack = msgspec.msgpack.Encoder().encode
+_encode_json = msgspec.json.Encoder(decimal_format="number").encode
+
+
+def encode_result(result: Result) -> bytes:
+    """A result as JSON, decimals as numbers: the one encoding every door uses."""
+    return _encode_json(result)
+
+_unpack_head = msgspec.msgpack.Decoder(
+    tuple[str | None, list[Any], str | None, str | None]).decode
+_Profile = tuple[str, list[Fired], list[Fired], list[Eligibility], list[Finding]]
+_unpack_profile = msgspec.msgpack.Decoder(_Profile).decode
+
+
+class Scored(NamedTuple):
+    """A scored organization as the pipeline hands it on: the columns it is stored as, the
+    input it was scored from, and (only when an output file wants it) the result as JSON."""
+
+    row: int
+    org_id: str
+    org_type: str
+    grade: str
+    total: str
+    profile: bytes
+    head: bytes
+    input: bytes
+    org: bytes | None
+    out: bytes | None = None
+
+
+def pack_profile(result: Result) -> bytes:
+    """The outcome many organizations share: points grade, vetoes, consequences, eligibility,
+    findings."""
+    return _pack((result.points_grade, result.vetoes, result.consequences, result.eligibility,
+                  result.findings))
+
+
+class _OrgName(msgspec.Struct):
+    name: str = ""
+
+
+class _Named(msgspec.Struct):
+    org: _OrgName | None = None
+
+
+_name_in_input = msgspec.json.Decoder(_Named).decode
+
+
+def pack_head(result: Result, given_name: str | None = None) -> bytes:
+    """What is this organization's own: its name (left out when the input gives it inline),
+    component points, distance to next band."""
+    band = result.to_next_band
+    name = None if given_name is not None and given_name == result.org_name else result.org_name
+    return _pack((name, [_pack_decimal(c.points) for c in result.components],
+                  band.grade if band is not None else None,
+                  band.points if band is not None else None))
+
+
+def _pack_decimal(value: Decimal | None) -> str | bytes | None:
+    """A long exact decimal (79.44827586206896551724137931) as its digits in binary, with the
+    number of decimal places in the first byte; a short one as its text."""
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= 12 or "E" in text or "." not in text:
+        return text
+    whole, places = text.split(".")
+    digits = int(whole + places)
+    return bytes([len(places)]) + digits.to_bytes((digits.bit_length() + 8) // 8, "big",
+                                                  signed=True)
+
+
+def _unpack_decimal(value: str | bytes) -> Decimal:
+    if isinstance(value, str):
+        return Decimal(value)
+    return Decimal(f"{int.from_bytes(value[1:], 'big', signed=True)}E-{value[0]}")
+
+
+def unpack_profile(body: bytes) -> _Profile:
+    return _unpack_profile(body)
+
+
+class Unpacker:
+    """Rebuilds results (without explanation lines) from stored rows of one run."""
+
+    def __init__(self, scheme: Scheme, ref: SchemeRef) -> None:
+        self.max = scheme.max
+        self.components = [(c.id, c.title, c.weight, c.max) for c in scheme.components]
+        self.ref = ref
+        self._profiles: dict[Any, _Profile] = {}
+
+    def profile(self, key: Any, body: bytes) -> _Profile:
+        found = self._profiles.get(key)
+        if found is None:
+            found = unpack_profile(body)
+            if key is not None and len(self._profiles) < 10_000:
+                self._profiles[key] = found
+        return found
+
+    def result(self, org_id: str, org_type: str, grade: str, total: str, profile: _Profile,
+               head: bytes, given: bytes) -> Result:
+        name, points, next_grade, next_points = _unpack_head(head)
+        if name is None:
+            org = _name_in_input(given).org
+            name = org.name if org is not None else ""
+        points_grade, vetoes, consequences, eligibility, findings = profile
+        components = [ComponentScore(id=cid, title=title, weight=weight,
+                                     points=_unpack_decimal(p) if p is not None else None, max=top)
+                      for (cid, title, weight, top), p in zip(self.components, points)]
+        band = NextBand(grade=next_grade, points=Decimal(next_points)) \
+            if next_grade is not None else None
+        return Result(org_id=org_id, org_name=name, org_type=org_type, total=Decimal(total),
+                      max=self.max, grade=grade, points_grade=points_grade,
+                      components=components, lines=[], vetoes=vetoes,
+                      consequences=consequences, eligibility=eligibility, findings=findings,
+                      to_next_band=band, scheme=self.ref)
