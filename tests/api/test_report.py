@@ -7,9 +7,10 @@ import re
 from .conftest import READ, SCHEME, WRITE, seed_lines
 
 
-def stored(client) -> None:
+def stored(client, note: str = "") -> None:
     response = client.post(f"/schemes/{SCHEME}/runs", headers=WRITE, json={
-        "evaluations": seed_lines("evaluations.jsonl"), "orgs": seed_lines("orgs.jsonl")})
+        "evaluations": seed_lines("evaluations.jsonl"), "orgs": seed_lines("orgs.jsonl"),
+        "note": note})
     assert response.status_code == 201, response.text
 
 
@@ -28,7 +29,7 @@ def test_report_is_an_html_page_behind_a_read_key(client):
 
 def test_report_compares_with_an_earlier_run_and_refuses_unknown_ones(client):
     stored(client)
-    stored(client)
+    stored(client, "复核")
     html = client.get("/runs/2/report?compare=1", headers=READ).text
     assert "上升 0 个，下降 0 个，不变 55 个" in html
     missing = client.get("/runs/2/report?compare=7", headers=READ)

@@ -13,31 +13,23 @@ from dangjian_shell.units import Units, rank_run, units_of_run
 from .conftest import SCHEME
 
 
-class StoreKeepingEvaluations(Store):
-    """A store that also gives back each scored evaluation with its organization."""
-
-    kept: list[Evaluation] = []
-
-    def evaluations(self, run_id: int):
-        yield from enumerate(self.kept, 1)
-
-
-def scored_store(catalog, path, cls=Store):
+def scored_store(catalog, path, *, parents: bool = True):
     from dangjian.runner import RunInput, run_meta, score_run
 
     plan = catalog.plan(SCHEME)
     evaluations = [msgspec.convert({
-        "org_id": org_id, "org": {"name": f"{org_id}支部", "type": "branch", "parent_id": parent},
+        "org_id": org_id, "org": {"name": f"{org_id}支部", "type": "branch",
+                                  "parent_id": parent if parents else None},
         "inputs": {"onsite": [score], "superior": score}}, Evaluation)
         for org_id, parent, score in (("a", "u1", 90), ("b", "u1", 95), ("c", "u2", 90),
                                       ("d", "u1", 90))]
-    store = cls(path)
+    store = Store(path)
     score_run(plan, [RunInput(enumerate(evaluations, 1), None)], store=store, meta=run_meta(plan))
     return store, evaluations
 
 
-def test_without_stored_evaluations_or_registry_there_are_no_units(catalog, tmp_path):
-    store, _ = scored_store(catalog, tmp_path / "runs.db")
+def test_without_parents_in_the_run_or_a_registry_there_are_no_units(catalog, tmp_path):
+    store, _ = scored_store(catalog, tmp_path / "runs.db", parents=False)
     units = units_of_run(store, 1)
     assert not units.known and units.source == ""
     ranking = rank_run(store, 1, units)
@@ -46,8 +38,7 @@ def test_without_stored_evaluations_or_registry_there_are_no_units(catalog, tmp_
 
 
 def test_units_from_the_stored_evaluations_then_the_registry(catalog, tmp_path):
-    store, evaluations = scored_store(catalog, tmp_path / "runs.db", StoreKeepingEvaluations)
-    store.kept = evaluations
+    store, _ = scored_store(catalog, tmp_path / "runs.db")
     units = units_of_run(store, 1)
     assert units.source == "评分输入" and units.unit_of("c") == "u2"
     ranking = rank_run(store, 1, units)

@@ -51,19 +51,22 @@ def units_of_run(store, run_id: int, orgs: list[Organization] | None = None,
                  orgs_source: str = "") -> Units:
     """The units of a stored run: the organizations stored with its evaluations, completed by
     the registry `orgs` (which wins where both name a parent)."""
+    from dangjian.errors import DangjianError
+
     units = Units()
-    evaluations = getattr(store, "evaluations", None)
-    if evaluations is not None:
-        for item in evaluations(run_id):
-            evaluation = item[1] if isinstance(item, tuple) else item
+    try:
+        for _, evaluation in store.evaluations(run_id):
             org = evaluation.org
             if org is None:
                 continue
-            units.parents[evaluation.org_id] = org.parent_id
+            if org.parent_id:
+                units.parents[evaluation.org_id] = org.parent_id
             if org.name:
                 units.names[evaluation.org_id] = org.name
-        if units.parents:
-            units.source = "评分输入"
+    except DangjianError:  # a run stored before inputs were kept: the registry alone tells
+        units = Units()
+    if units.parents:
+        units.source = "评分输入"
     if orgs:
         registry = Units.from_orgs(orgs)
         units.parents.update(registry.parents)
