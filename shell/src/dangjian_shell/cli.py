@@ -27,6 +27,7 @@ from .commands import (
     sample,
     score,
     template,
+    whatif,
 )
 from .guard import GuardedGroup, LocalCommand
 
@@ -72,7 +73,7 @@ def root(
 
 
 for module in (demo, catalog, template, score, explain, runs, sample, coverage, lint_report,
-               deadlines, rollup, flags):
+               deadlines, rollup, flags, whatif):
     module.register(app)
 
 

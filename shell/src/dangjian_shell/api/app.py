@@ -17,7 +17,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
 from .. import __version__
-from . import catalogue, runs, scoring, tools
+from . import catalogue, runs, scoring, tools, whatif
 from .access import BEARER
 from .database import open_store
 from .encoding import NumberJSONResponse
@@ -90,7 +90,8 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
         cors = CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                           allow_headers=["Authorization", "Content-Type"])
     app = Litestar(
-        route_handlers=[index, *catalogue.ROUTES, *scoring.ROUTES, *runs.ROUTES, *tools.ROUTES],
+        route_handlers=[index, *catalogue.ROUTES, *scoring.ROUTES, *runs.ROUTES, *tools.ROUTES,
+                        *whatif.ROUTES],
         state=State({"catalog": catalog, "settings": settings}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,
