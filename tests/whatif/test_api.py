@@ -86,3 +86,15 @@ def test_an_unknown_field_or_top_out_of_range_is_a_400(client):
     assert client.post("/runs/1/whatif", headers=READ, json={"top": 0,
                        "set": BODY["set"]}).status_code == 400
     assert client.post("/runs/9/whatif", headers=READ, json=BODY).status_code == 404
+
+
+def test_the_request_in_docs_api_is_answered_as_described(client):
+    import json
+    import re
+
+    from .conftest import ROOT
+
+    section = (ROOT / "docs" / "api.md").read_text(encoding="utf-8").split("### 推演", 1)[1]
+    body = json.loads(re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1))
+    answer = client.post("/runs/1/whatif", headers=READ, json=body).json()
+    assert (answer["changed_grade"], answer["outcome_changes"][0]["title"]) == (1, "年度考核优秀等次")
