@@ -159,21 +159,28 @@ class Rescorer:
         self._required = [(spec.name, spec.title) for spec in specs if spec.required]
         self.unused: dict[str, None] = {}
 
+    def fit(self, evaluation: Evaluation) -> Evaluation:
+        """The evaluation as the target scheme reads it: inputs it does not declare dropped
+        (and remembered, to be named as unused)."""
+        inputs = evaluation.inputs
+        unknown = [name for name in inputs if name not in self._known]
+        if not unknown:
+            return evaluation
+        for name in unknown:
+            self.unused.setdefault(name)
+        return msgspec.structs.replace(
+            evaluation, inputs={k: v for k, v in inputs.items() if k in self._known})
+
     def __call__(self, seq: int, evaluation: Evaluation, old: Result) -> tuple[Comparison,
                                                                               Result | None]:
+        """Compare one organization; `evaluation` is already fitted to the target."""
         base = dict(seq=seq, org_id=old.org_id, org_name=old.org_name, old_total=old.total,
                     old_grade=old.grade)
         inputs = evaluation.inputs
-        unknown = [name for name in inputs if name not in self._known]
-        for name in unknown:
-            self.unused.setdefault(name)
         missing = [title for name, title in self._required if _blank(inputs.get(name))]
         if missing:
             return Comparison(**base, comparable=False, missing=missing,
                               reason="缺少本方案要求的输入：" + "、".join(missing)), None
-        if unknown:
-            evaluation = msgspec.structs.replace(
-                evaluation, inputs={k: v for k, v in inputs.items() if k in self._known})
         try:
             new = self._score(evaluation)
         except DangjianError as exc:
@@ -318,10 +325,25 @@ class Comparer:
     def rows(self, pairs: Iterable[tuple[Evaluation, Result]]
              ) -> Iterator[tuple[Comparison, Result | None]]:
         """Each organization's comparison and its new result (None when not comparable)."""
+        for _, _, row, new in self._each(pairs):
+            yield row, new
+
+    def records(self, pairs: Iterable[tuple[Evaluation, Result]],
+                on_row: Callable[[Comparison, Result | None], None] | None = None
+                ) -> Iterator[tuple[int, Evaluation]]:
+        """`(row, evaluation)` records as the target scheme reads them, for the run path to
+        store; each organization is compared (and handed to `on_row`) as it passes."""
+        for seq, evaluation, row, new in self._each(pairs):
+            if on_row is not None:
+                on_row(row, new)
+            yield seq, evaluation
+
+    def _each(self, pairs: Iterable[tuple[Evaluation, Result]]):
         for seq, (evaluation, old) in enumerate(pairs, 1):
+            evaluation = self._rescore.fit(evaluation)
             row, new = self._rescore(seq, evaluation, old)
             self._tally.add(row)
-            yield row, new
+            yield seq, evaluation, row, new
 
     def report(self) -> WhatIf:
         return self._tally.report(run_id=self.run_id, overrides=self.overrides,
@@ -429,6 +451,27 @@ def whatif_run(store, catalog, run_id: int, *, scheme: str | None = None,
         if on_row is not None:
             on_row(row, new)
     return comparer.report()
+
+
+def save_whatif(store, catalog, run_id: int, *, scheme: str | None = None,
+                overrides: Mapping[str, str] | None = None, top: int = DEFAULT_TOP,
+                files: bool = True,
+                on_row: Callable[[Comparison, Result | None], None] | None = None
+                ) -> tuple[WhatIf, int | None]:
+    """`whatif_run`, and the rescored organizations stored as a new run through the one run
+    path, noted “由批次 N 推演”: (the report, the new run's id). An organization the target
+    scheme cannot score is a rejected row of that run, with the reason."""
+    from .runner import RunInput, run_meta, score_run
+
+    comparer = stored_comparer(store, catalog, run_id, scheme=scheme, overrides=overrides,
+                               top=top, files=files)
+    source = f"批次 {run_id}"
+    meta = run_meta(comparer.target, input_digest=store.run(run_id).get("input_digest") or "",
+                    sources=[source], note=SAVED_NOTE.format(run_id=run_id))
+    records = comparer.records(stored_pairs(store, run_id), on_row)
+    outcome = score_run(comparer.target, [RunInput(records, source)], store=store, meta=meta,
+                        catalog=catalog)
+    return comparer.report(), outcome.summary.run_id
 
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode

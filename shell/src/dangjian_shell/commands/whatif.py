@@ -50,7 +50,7 @@ def whatif(
 ) -> None:
     from dangjian import load_catalog
     from dangjian.overrides import parse_assignment
-    from dangjian.whatif import encode_whatif
+    from dangjian.whatif import encode_whatif, save_whatif, whatif_run
 
     from ..console import fail
     from ..store import open_store
@@ -67,13 +67,13 @@ def whatif(
     store = open_store(db)
     writer = ComparisonWriter(out) if out is not None else None
     try:
+        on_row = writer.write if writer is not None else None
         if save:
-            report, saved = _save(store, catalog, run, scheme, overrides, top, writer)
+            report, saved = save_whatif(store, catalog, run, scheme=scheme,
+                                        overrides=overrides, top=top, on_row=on_row)
         else:
-            from dangjian.whatif import whatif_run
-
             report = whatif_run(store, catalog, run, scheme=scheme, overrides=overrides,
-                                top=top, on_row=writer.write if writer else None)
+                                top=top, on_row=on_row)
             saved = None
     except BaseException:
         if writer is not None:
@@ -95,30 +95,6 @@ def whatif(
         err().print(f"已写入 {writer.count} 个组织的对比到 {esc(out)}")
     if saved is not None:
         err().print(f"推演结果已存为批次 {saved}（由批次 {run} 推演）")
-
-
-def _save(store, catalog, run_id: int, scheme, overrides, top, writer):
-    """Rescore and store the new results as a run whose note names the run it came from;
-    organizations that could not be compared are its rejected rows, with the reason."""
-    from dangjian.models import Reject
-    from dangjian.runs import run_meta
-    from dangjian.whatif import SAVED_NOTE, stored_comparer, stored_pairs
-
-    comparer = stored_comparer(store, catalog, run_id, scheme=scheme, overrides=overrides,
-                               top=top)
-    source = store.run(run_id)
-
-    def items():
-        for row, new in comparer.rows(stored_pairs(store, run_id)):
-            if writer is not None:
-                writer.write(row, new)
-            yield new if new is not None else Reject(row=row.seq, org_id=row.org_id,
-                                                     reason=row.reason)
-
-    meta = run_meta(comparer.target, input_digest=source.get("input_digest") or "",
-                    sources=[f"批次 {run_id}"], note=SAVED_NOTE.format(run_id=run_id))
-    summary = store.write_run(meta, items())
-    return comparer.report(), summary.run_id
 
 
 COLUMNS = ["组织编号", "组织名称", "原总分", "原等次", "新总分", "新等次", "总分变化", "等次变化",
