@@ -116,3 +116,19 @@ def test_bad_changes_end_in_one_chinese_line_and_exit_1(cli, demo_db, args, mess
 def test_an_unknown_run_is_named(cli, demo_db):
     result = cli("whatif", 7, "--set", "bands.好.min=92", "--db", demo_db)
     assert result.exit_code == 1 and "没有编号为 7 的评分批次" in result.stderr
+
+
+def test_a_draft_scheme_file_needing_a_new_input_names_it_for_every_organization(
+        cli, demo_db, catalog, tmp_path):
+    installed = catalog.scheme(SCHEME).path
+    draft = tmp_path / "draft.toml"
+    draft.write_text(open(installed, encoding="utf-8").read().replace(
+        'version = "2019.1"', 'version = "2020.0"') + '\n[[inputs]]\nname = "stars"\n'
+        'title = "星级达标创建星级"\ntype = "integer"\nmin = 1\nmax = 5\n', encoding="utf-8")
+    result = cli("whatif", 1, draft, "--db", demo_db, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["target"]["version"] == "2020.0"
+    assert (report["compared"], report["not_comparable"]) == (0, 55)
+    assert report["missing_inputs"] == [{"name": "stars", "title": "星级达标创建星级", "count": 55}]
+    assert report["not_comparable_orgs"][0]["reason"] == "缺少本方案要求的输入：星级达标创建星级"
