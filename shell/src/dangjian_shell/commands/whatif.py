@@ -65,8 +65,9 @@ def whatif(
             raise fail("--out 需要文件名（.csv、.xlsx 或 .jsonl）")
     catalog = load_catalog()
     store = open_store(db)
-    writer = ComparisonWriter(out) if out is not None else None
+    writer = None
     try:
+        writer = ComparisonWriter(out) if out is not None else None
         on_row = writer.write if writer is not None else None
         if save:
             report, saved = save_whatif(store, catalog, run, scheme=scheme,
