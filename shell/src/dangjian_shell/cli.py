@@ -27,6 +27,7 @@ from .commands import (
     sample,
     score,
     template,
+    whatif,
 )
 from .commands.options import DEFAULT_DB, DbOpt
 from .guard import GuardedGroup, LocalCommand
@@ -73,7 +74,7 @@ def root(
 
 
 for module in (demo, catalog, template, score, explain, runs, report, sample, coverage,
-               lint_report, deadlines, rollup, flags):
+               lint_report, deadlines, rollup, flags, whatif):
     module.register(app)
 
 

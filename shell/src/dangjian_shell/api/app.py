@@ -16,7 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
 from .. import __version__
-from . import catalogue, report, runs, scoring, tools
+from . import catalogue, report, runs, scoring, tools, whatif
 from .access import BEARER
 from .database import open_store
 from .docs_page import DOCS_PATH, docs_assets, docs_page
@@ -93,7 +93,7 @@ def create_app(catalog: Catalog | None = None, db_path: str | None = None,
                           allow_headers=["Authorization", "Content-Type"])
     app = Litestar(
         route_handlers=[index, docs_assets(), *catalogue.ROUTES, *scoring.ROUTES, *runs.ROUTES,
-                        *report.ROUTES, *tools.ROUTES],
+                        *report.ROUTES, *tools.ROUTES, *whatif.ROUTES],
         state=State({"catalog": catalog, "settings": settings}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,

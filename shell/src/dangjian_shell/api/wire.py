@@ -5,11 +5,12 @@ Request bodies forbid unknown fields, so a misspelt key is a 400 naming it, not 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from dangjian.models import Evaluation, Finding, Organization, Reject, Result
 from dangjian.scheme import Scheme
+from dangjian.whatif import DEFAULT_TOP, MAX_TOP
 
 _IN = {"frozen": True, "kw_only": True, "forbid_unknown_fields": True}
 _OUT = {"frozen": True, "kw_only": True}
@@ -150,6 +151,15 @@ class DrawRequest(msgspec.Struct, **_IN):
     orgs: list[Organization]
     seed: str | None = None
     under: str | None = None
+
+
+class WhatIfRequest(msgspec.Struct, **_IN):
+    """A what-if over a stored run: the scheme to rescore under (an installed id; default the
+    run's own) and/or parameter changes by path, as `dangjian whatif --set PATH=VALUE`."""
+
+    scheme: str | None = None
+    overrides: dict[str, str] = msgspec.field(default_factory=dict, name="set")
+    top: Annotated[int, msgspec.Meta(ge=1, le=MAX_TOP)] = DEFAULT_TOP
 
 
 class ReportRequest(msgspec.Struct, **_IN):
