@@ -19,7 +19,7 @@ import msgspec
 
 from .errors import DangjianError, SchemeError
 from .models import Evaluation, Result
-from .outcomes import UNGRADED
+from .judge import UNGRADED
 
 DEFAULT_TOP = 10
 MAX_TOP = 1000
