@@ -98,9 +98,14 @@ def whatif(
         err().print(f"推演结果已存为批次 {saved}（由批次 {run} 推演）")
 
 
-COLUMNS = ["组织编号", "组织名称", "原总分", "原等次", "新总分", "新等次", "总分变化", "等次变化",
-           "新增的结果运用", "不再适用的结果运用", "获得的荣誉资格", "失去的荣誉资格", "能否比较",
-           "不能比较的原因"]
+def columns():
+    """The comparison's columns as a clerk's sheet shows them (widths, number formats)."""
+    from ..xlsx_style import number, text
+
+    return [text("组织编号", 14), text("组织名称", 28), number("原总分"), text("原等次", 8),
+            number("新总分"), text("新等次", 8), number("总分变化"), text("等次变化", 10),
+            text("新增的结果运用", 24), text("不再适用的结果运用", 24), text("获得的荣誉资格", 20),
+            text("失去的荣誉资格", 20), text("能否比较", 10), text("不能比较的原因", 40, wrap=True)]
 
 
 class ComparisonWriter:
@@ -118,7 +123,7 @@ class ComparisonWriter:
             self._table = None
         else:
             self._file = None
-            self._table = _Table(path, self.kind, COLUMNS, "推演对比")
+            self._table = _Table(path, self.kind, columns(), "推演对比")
 
     def write(self, row, new=None) -> None:
         self.count += 1
