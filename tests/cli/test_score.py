@@ -13,7 +13,9 @@ import openpyxl
 import pytest
 from dangjian.storage import Store, encode_result
 
-from .conftest import SECRETARIES
+from .conftest import DATA, SECRETARIES
+
+QUOTA = DATA / "quota.toml"
 
 HEADER = "组织编号,组织名称,组织类型,上级组织编号,现场评议测评,上级党组织评议得分,党风廉政建设出现问题\n"
 ROWS = ("oc-b01,办公室党支部,党支部,oc,95;好;90,88,否\n"
@@ -354,45 +356,11 @@ def test_activities_from_jsonl_and_xlsx_with_excel_dates(cli, data):
     assert (first["org_id"], first["total"], first["grade"]) == ("w1", 80.0, "较好")
 
 
-QUOTA_SCHEME = """
-id = "cli-quota"
-title = "限额测试"
-version = "1"
-org_types = ["branch"]
-[[inputs]]
-name = "x"
-title = "得分"
-type = "number"
-[[criteria]]
-id = "x"
-title = "得分"
-max = 100
-method = "number"
-input = "x"
-[[bands]]
-grade = "好"
-min = 90
-[[bands]]
-grade = "一般"
-min = 0
-[[honours]]
-id = "excellent"
-title = "优秀"
-requires_grades = ["好"]
-[[batch_rules]]
-id = "excellent_quota"
-title = "优秀比例"
-method = "quota"
-params = { honour = "excellent", max_share = 0.2 }
-"""
-
-
 def test_batch_rules_are_shown_in_the_summary_and_stored_with_the_run(cli, tmp_path):
-    (tmp_path / "quota.toml").write_text(QUOTA_SCHEME, encoding="utf-8")
     rows = [json.dumps({"org_id": f"o{i}", "org": {"type": "branch"},
                         "inputs": {"x": 95 if i <= 3 else 50}}) for i in range(1, 11)]
     (tmp_path / "in.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = cli("score", "quota.toml", "in.jsonl", "--db", "runs.db")
+    result = cli("score", QUOTA, "in.jsonl", "--db", "runs.db")
     assert result.exit_code == 0, result.stderr
     said = "优秀比例：符合条件3个，超过比例上限20%（10个中至多2个），需择优确定"
     assert "批次规则【中】" in result.stderr and said in result.stderr

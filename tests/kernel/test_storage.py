@@ -3,6 +3,8 @@ nothing; explanations come back byte for byte from the stored scheme and inputs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlite3
 
 import msgspec
@@ -177,37 +179,7 @@ def test_a_database_of_the_previous_layout_still_opens_and_reads(tmp_path, weigh
     migrate(store.db)  # nothing left to do
 
 
-QUOTA = """
-id = "quota-test"
-title = "限额测试"
-version = "1"
-org_types = ["branch"]
-[[inputs]]
-name = "x"
-title = "得分"
-type = "number"
-[[criteria]]
-id = "x"
-title = "得分"
-max = 100
-method = "number"
-input = "x"
-[[bands]]
-grade = "好"
-min = 90
-[[bands]]
-grade = "一般"
-min = 0
-[[honours]]
-id = "excellent"
-title = "优秀"
-requires_grades = ["好"]
-[[batch_rules]]
-id = "excellent_quota"
-title = "优秀比例"
-method = "quota"
-params = { honour = "excellent", max_share = 0.2 }
-"""
+QUOTA = (Path(__file__).parents[1] / "cli" / "data" / "quota.toml").read_text(encoding="utf-8")
 
 
 def test_batch_rules_run_at_the_end_and_are_stored_with_the_run(tmp_path):
