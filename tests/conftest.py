@@ -8,7 +8,7 @@ import msgspec
 import pytest
 
 from dangjian import Evaluation, hookimpl, load_catalog
-from dangjian.loading import decode_scheme
+from dangjian.catalogue.loading import decode_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
 

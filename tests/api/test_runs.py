@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import msgspec
-from dangjian.storage import Store, encode_result
+from dangjian.store.storage import Store, encode_result
 
 from .conftest import READ, ROOT, SCHEME, WRITE, branch, seed_lines
 
@@ -142,8 +142,8 @@ def test_a_run_through_the_api_stores_the_rows_and_flags_the_cli_stores(client, 
     import subprocess
     import sys
 
-    from dangjian.storage import Store
-    from dangjian.tracking import flag_history
+    from dangjian.store.storage import Store
+    from dangjian.store.tracking import flag_history
 
     seeds = ROOT / "seeds" / "tibet-health-2019"
     lines = [json.loads(line) for line in

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from dangjian.models import Evaluation, Organization
-from dangjian.storage import encode_result
+from dangjian.store.storage import encode_result
 from dangjian_shell.api.wire import BatchScore
 
 from .conftest import SCHEME, branch, seed_lines

@@ -93,7 +93,7 @@ def test_diff_command_tree_and_json():
 
 
 def test_plugin_schema_prints_the_committed_json_schema():
-    from dangjian.loading import scheme_json_schema
+    from dangjian.catalogue.loading import scheme_json_schema
 
     result = run("plugin", "schema")
     assert json.loads(result.stdout) == scheme_json_schema()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dangjian import load_scheme
-from dangjian.diff import diff_schemes
+from dangjian.catalogue.diff import diff_schemes
 
 from .conftest import DATA
 

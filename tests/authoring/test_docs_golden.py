@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dangjian.golden import load_cases
+from dangjian.tools.golden import load_cases
 
 from .conftest import ROOT
 

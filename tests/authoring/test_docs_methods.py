@@ -8,8 +8,8 @@ import re
 
 import pytest
 from dangjian import hookimpl, load_catalog
-from dangjian.loading import decode_scheme
-from dangjian.records import evaluation_from_object
+from dangjian.catalogue.loading import decode_scheme
+from dangjian.scoring.records import evaluation_from_object
 
 from .conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dangjian.errors import InputFileError
-from dangjian.golden import golden_files, load_cases, run_golden
+from dangjian.tools.golden import golden_files, load_cases, run_golden
 
 from .conftest import DATA
 

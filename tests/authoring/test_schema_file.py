@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dangjian.loading import scheme_json_schema
+from dangjian.catalogue.loading import scheme_json_schema
 
 from .conftest import ROOT
 

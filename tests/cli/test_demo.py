@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 from .conftest import DATA
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 import openpyxl
 import pytest
-from dangjian.storage import Store, encode_result
+from dangjian.store.storage import Store, encode_result
 
 from .conftest import DATA, SECRETARIES
 

@@ -7,7 +7,7 @@ import io
 import json
 
 import openpyxl
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 from .conftest import SECRETARIES, WORKPOINTS
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 DATA = Path(__file__).resolve().parents[1] / "cli" / "data"
 SCHEME = "jilin-health-2019"

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from dangjian import Evaluation, Organization, Reject, Result, Scheme, hookimpl, load_catalog
-from dangjian.golden import golden_files, load_cases
+from dangjian.tools.golden import golden_files, load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "data" / "reference_results.jsonl.gz"
@@ -55,7 +55,7 @@ def catalog_for(extra_schemes: list[Scheme]):
 
 
 def evaluation_of(case: Case) -> Evaluation | Reject:
-    from dangjian.records import evaluation_from_object
+    from dangjian.scoring.records import evaluation_from_object
 
     return evaluation_from_object(case.evaluation, row=case.row, source=case.name)
 

@@ -136,7 +136,7 @@ def test_rejections_leave_no_garbage_while_the_collector_is_paused(catalog):
     (traceback ↔ frame) are still swept, so a batch of bad rows does not grow memory."""
     import gc
 
-    from dangjian import engine
+    from dangjian.scoring import engine
 
     plan = catalog.plan("jilin-health-2019")
     bad = evaluation(onsite=[95, "优"], superior=120)

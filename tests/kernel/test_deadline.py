@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from dangjian import EvaluationRejected
-from dangjian.records import evaluation_from_object
+from dangjian.scoring.records import evaluation_from_object
 
 from tests.conftest import catalog_with_scheme, plan_of_scheme
 

@@ -8,7 +8,7 @@ import msgspec
 import pytest
 
 from dangjian import EvaluationRejected, Scheme, hookimpl, load_catalog
-from dangjian.loading import load_scheme
+from dangjian.catalogue.loading import load_scheme
 from dangjian.scheme import Rounding
 from tests.conftest import evaluation
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dangjian import Reject
-from dangjian.records import RowReader
+from dangjian.scoring.records import RowReader
 
 ROW = ('{"org_id":"a","org":{"type":"branch"},"inputs":{"onsite":[95,"优秀"],'
        '"superior":120,"serious":"也许"}}')

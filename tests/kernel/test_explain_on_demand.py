@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from dangjian import load_catalog
-from dangjian.golden import golden_files, load_cases
+from dangjian.tools.golden import golden_files, load_cases
 from dangjian.models import Reject
-from dangjian.records import evaluation_from_object
-from dangjian.runner import RunInput, run_meta, score_run
-from dangjian.storage import Store, encode_result
+from dangjian.scoring.records import evaluation_from_object
+from dangjian.store.runner import RunInput, run_meta, score_run
+from dangjian.store.storage import Store, encode_result
 
 SCHEMES = ["jilin-health-2019", "jilin-health-2020", "hubei-organs-2022", "tibet-health-2019",
            "city-health-2023"]

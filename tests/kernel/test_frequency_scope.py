@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from dangjian.records import evaluation_from_object
+from dangjian.scoring.records import evaluation_from_object
 
 from tests.conftest import catalog_with_scheme, plan_of_scheme
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from dangjian import Method, Outcome, Reject, Result, hookimpl, load_catalog
-from dangjian.loading import decode_scheme
+from dangjian.catalogue.loading import decode_scheme
 from tests.conftest import evaluation
 
 SCHEME = """

@@ -6,11 +6,11 @@ from __future__ import annotations
 import msgspec
 
 from dangjian import load_catalog
-from dangjian.compact import Scored
+from dangjian.store.compact import Scored
 from dangjian.models import Reject
-from dangjian.pipeline import score_records
-from dangjian.runner import RunInput, run_meta, score_run
-from dangjian.storage import Store, encode_result
+from dangjian.scoring.pipeline import score_records
+from dangjian.store.runner import RunInput, run_meta, score_run
+from dangjian.store.storage import Store, encode_result
 from tests.conftest import evaluation
 
 
@@ -63,7 +63,7 @@ def test_two_workers_store_byte_identical_results_to_one(tmp_path):
 
 
 def test_a_line_without_org_id_is_rejected_naming_the_field():
-    from dangjian.records import decode_evaluation
+    from dangjian.scoring.records import decode_evaluation
 
     reject = decode_evaluation(b'{"inputs": {}}', row=7, source="in.jsonl")
     assert (reject.row, reject.field, reject.source) == (7, "org_id", "in.jsonl")

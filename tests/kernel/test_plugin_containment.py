@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dangjian import Method, Outcome, hookimpl, load_catalog
 from dangjian.errors import NotFound, SchemeError
-from dangjian.loading import decode_scheme
+from dangjian.catalogue.loading import decode_scheme
 
 SCHEME = """
 id = "{id}"

@@ -160,7 +160,7 @@ def test_a_method_raising_rejects_only_that_organization():
 
         @hookimpl
         def register_schemes(self, register):
-            from dangjian.loading import decode_scheme
+            from dangjian.catalogue.loading import decode_scheme
             register(decode_scheme("""
 id = "flaky"
 title = "不稳定方案"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangjian.loading import load_scheme
+from dangjian.catalogue.loading import load_scheme
 from tests.conftest import evaluation
 
 from .conftest import DATA

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from dangjian.ranking import TIE_RULE, BatchRanking, Ranking
+from dangjian.store.ranking import TIE_RULE, BatchRanking, Ranking
 
 
 def test_equal_totals_share_a_rank_and_the_next_rank_skips():

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dangjian import hookimpl, load_catalog
-from dangjian.loading import decode_scheme
-from dangjian.records import evaluation_from_object
+from dangjian.catalogue.loading import decode_scheme
+from dangjian.scoring.records import evaluation_from_object
 
 SCHEME = """
 id = "ratio-integers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from dangjian.models import Evaluation, Reject
-from dangjian.records import decode_evaluation
+from dangjian.scoring.records import decode_evaluation
 
 
 @pytest.mark.parametrize(("line", "field", "reason"), [
@@ -48,7 +48,7 @@ def test_a_good_line_still_decodes():
 
 
 def test_a_value_under_a_blank_header_cell_is_a_reject_not_silently_dropped(catalog):
-    from dangjian.records import RowReader
+    from dangjian.scoring.records import RowReader
 
     scheme = catalog.scheme("jilin-health-2019").scheme
     reader = RowReader(scheme, ["组织编号", "组织类型", "现场评议测评", "上级党组织评议得分", ""],

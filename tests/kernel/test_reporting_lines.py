@@ -4,9 +4,9 @@ that applies wins; the scheme check refuses a placeholder it cannot fill."""
 from __future__ import annotations
 
 from dangjian import Organization, load_catalog
-from dangjian.check import check_scheme
-from dangjian.loading import decode_scheme
-from dangjian.orgtree import coverage
+from dangjian.catalogue.check import check_scheme
+from dangjian.catalogue.loading import decode_scheme
+from dangjian.tools.orgtree import coverage
 
 BASE = """
 id = "lines"

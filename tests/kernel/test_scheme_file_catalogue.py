@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dangjian import load_catalog
-from dangjian.loading import SCHEME_FILE
+from dangjian.catalogue.loading import SCHEME_FILE
 
 CLI_DATA = Path(__file__).parent.parent / "cli" / "data"
 INSTALLED = (Path(__file__).parents[2] / "plugins" / "jilin-health-2019" / "src"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dangjian import SchemeError, hookimpl, load_catalog
-from dangjian.check import check_scheme
-from dangjian.loading import decode_scheme, load_scheme, scheme_hash
+from dangjian.catalogue.check import check_scheme
+from dangjian.catalogue.loading import decode_scheme, load_scheme, scheme_hash
 
 from .conftest import DATA
 

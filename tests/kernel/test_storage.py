@@ -11,8 +11,8 @@ import msgspec
 import pytest
 
 from dangjian import NotFound
-from dangjian.runner import RunInput, run_meta, score_batch, score_run
-from dangjian.storage import MIGRATIONS, Store, encode_result, migrate
+from dangjian.store.runner import RunInput, run_meta, score_batch, score_run
+from dangjian.store.storage import MIGRATIONS, Store, encode_result, migrate
 from tests.conftest import evaluation
 
 from .test_engine import weighted  # noqa: F401  (fixture)

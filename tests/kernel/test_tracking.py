@@ -8,10 +8,10 @@ import sqlite3
 import msgspec
 import pytest
 from dangjian import DangjianError, NotFound, hookimpl, load_catalog
-from dangjian.runner import score_batch
+from dangjian.store.runner import score_batch
 from dangjian.scheme import Scheme
-from dangjian.storage import Store
-from dangjian.tracking import (
+from dangjian.store.storage import Store
+from dangjian.store.tracking import (
     CLEARED_BY_HAND,
     CLEARED_BY_RUN,
     clear,

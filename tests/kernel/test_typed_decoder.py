@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from dangjian import Evaluation, Reject
-from dangjian.typed import typed_decoder
+from dangjian.scoring.typed import typed_decoder
 from tests.conftest import plan_of_scheme
 
 SCHEME = """

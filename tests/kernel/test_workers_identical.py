@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 DANGJIAN = str(Path(sys.executable).with_name("dangjian"))

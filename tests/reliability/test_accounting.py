@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import msgspec
 from dangjian import load_catalog
-from dangjian.loading import load_scheme, scheme_hash
-from dangjian.storage import Store, encode_result
+from dangjian.catalogue.loading import load_scheme, scheme_hash
+from dangjian.store.storage import Store, encode_result
 
 from .conftest import SCHEME, line, no_traceback, run
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 from .conftest import SCHEME, drop_privileges_prefix, no_traceback, run, start, write_batch
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 from .conftest import SCHEME, LiveServer, rss_kib, start, write_batch
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from dangjian import Method, hookimpl, load_catalog
-from dangjian.loading import decode_scheme
+from dangjian.catalogue.loading import decode_scheme
 
 from .conftest import SCHEME, no_traceback, run
 from .test_plugin_faults import make_plugin, small_scheme, with_plugins

@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from dangjian import load_catalog
-from dangjian.storage import Store, encode_result
+from dangjian.store.storage import Store, encode_result
 
 from .conftest import SCHEME, line, no_traceback, run
 

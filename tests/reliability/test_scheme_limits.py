@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 from dangjian import load_catalog
-from dangjian.check import check_scheme
+from dangjian.catalogue.check import check_scheme
 from dangjian.errors import SchemeError
-from dangjian.loading import decode_scheme
+from dangjian.catalogue.loading import decode_scheme
 from dangjian.scheme import Band
 from typer.testing import CliRunner
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 from .conftest import no_traceback, run
 from .test_plugin_faults import REGISTER_FILES, make_plugin, small_scheme, with_plugins

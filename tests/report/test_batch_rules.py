@@ -4,9 +4,9 @@ the store records them with the run; a run without them shows no such section.""
 from __future__ import annotations
 
 import msgspec
-from dangjian.batch_rules import run_quota
+from dangjian.methods.batch_rules import run_quota
 from dangjian.scheme import BatchRuleSpec
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 from dangjian_shell.report import report_html
 from dangjian_shell.writers import run_facts
 

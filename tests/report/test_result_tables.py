@@ -115,12 +115,12 @@ def test_rejects_sheet_names_the_column_by_its_chinese_title(book):
 
 
 def test_explanation_column_only_on_request(catalog, tmp_path):
-    from dangjian.storage import Store
+    from dangjian.store.storage import Store
     from dangjian_shell.writers import ResultColumns, ResultWriter
 
     store = Store(tmp_path / "runs.db")
     plan = catalog.plan(SCHEME)
-    from dangjian.runner import RunInput, run_meta, score_run
+    from dangjian.store.runner import RunInput, run_meta, score_run
     from dangjian_shell.orgs import read_orgs
 
     registry = {o.id: o for o in read_orgs(ORGS)}

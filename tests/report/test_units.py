@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import msgspec
 from dangjian.models import Evaluation, Organization
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 from dangjian_shell.units import Units, rank_run, units_of_run
 
 from .conftest import SCHEME
 
 
 def scored_store(catalog, path, *, parents: bool = True):
-    from dangjian.runner import RunInput, run_meta, score_run
+    from dangjian.store.runner import RunInput, run_meta, score_run
 
     plan = catalog.plan(SCHEME)
     evaluations = [msgspec.convert({

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from dangjian.storage import Store
+from dangjian.store.storage import Store
 
 from .conftest import SCHEME, SEEDS
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from dangjian.errors import SchemeError
-from dangjian.loading import scheme_hash
-from dangjian.overrides import apply_overrides, overridden, parse_assignment
+from dangjian.catalogue.loading import scheme_hash
+from dangjian.catalogue.overrides import apply_overrides, overridden, parse_assignment
 
 SCHEME = "jilin-health-2019"
 

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import msgspec
 import pytest
 
-from dangjian.engine import Plan
-from dangjian.whatif import compare, encode_whatif, plan_of, target_scheme
+from dangjian.scoring.engine import Plan
+from dangjian.store.whatif import compare, encode_whatif, plan_of, target_scheme
 
 from .conftest import SCHEME, demo_evaluations
 

@@ -3,17 +3,17 @@
 Plugins write `from dangjian import hookimpl` and register org types, schemes and methods.
 """
 
-from .engine import Plan, compile_scheme, outcome
-from .errors import (DangjianError, DuplicateError, EvaluationRejected, InputFileError, NotFound,
+from dangjian.scoring.engine import Plan, compile_scheme, outcome
+from dangjian.errors import (DangjianError, DuplicateError, EvaluationRejected, InputFileError, NotFound,
                      PluginError, SchemeError)
-from .extension import (BatchRule, DiagnosticMethod, DocumentCheck, EvalContext, Method,
+from dangjian.extension import (BatchRule, DiagnosticMethod, DocumentCheck, EvalContext, Method,
                         MethodSpec, Outcome, Rollup)
-from .hookspecs import hookimpl
-from .loading import load_scheme, scheme_hash
-from .models import (Activity, Evaluation, Finding, Line, Organization, OrgInline, OrgType,
+from dangjian.hookspecs import hookimpl
+from dangjian.catalogue.loading import load_scheme, scheme_hash
+from dangjian.models import (Activity, Evaluation, Finding, Line, Organization, OrgInline, OrgType,
                      Reject, Result)
-from .plugins import Catalog, load_catalog, make_plugin_manager
-from .scheme import Scheme
+from dangjian.catalogue.plugins import Catalog, load_catalog, make_plugin_manager
+from dangjian.scheme import Scheme
 
 __version__ = "0.1.0"
 

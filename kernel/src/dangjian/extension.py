@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .models import Activity, Finding, Organization, OrgType
-from .scheme import Scheme
+from dangjian.models import Activity, Finding, Organization, OrgType
+from dangjian.scheme import Scheme
 
 
 class Outcome(NamedTuple):

@@ -78,5 +78,5 @@ def register_rollups(register: Callable) -> None:
 
     `run(orgs: list[Organization], results: list[Result]) -> list` returns one row per unit,
     each with a `text()` sentence in Chinese and msgspec-encodable fields; build the counting on
-    `dangjian.orgtree.rollup`. `dangjian rollup SCHEME` runs the roll-ups naming that scheme.
+    `dangjian.tools.orgtree.rollup`. `dangjian rollup SCHEME` runs the roll-ups naming that scheme.
     """

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dangjian.check import check_scheme
-from dangjian.golden import golden_for_scheme
+from dangjian.catalogue.check import check_scheme
+from dangjian.tools.golden import golden_for_scheme
 
 
 def test_the_scheme_is_installed_and_passes_the_kernel_check(city_catalog):
@@ -26,7 +26,7 @@ def test_each_problem_of_the_study_is_a_diagnostic_with_a_severity(city):
 
 def test_every_diagnostic_is_a_tracked_flag(city):
     """The README lists this plugin under tracked flags: the scheme names them."""
-    from dangjian.tracking import tracked_flags_of
+    from dangjian.store.tracking import tracked_flags_of
 
     assert tracked_flags_of(city.scheme) == [d.id for d in city.scheme.diagnostics]
 

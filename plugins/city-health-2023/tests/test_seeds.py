@@ -7,8 +7,8 @@ from collections import Counter
 import msgspec
 import pytest
 
-from dangjian.orgtree import OrgTree
-from dangjian.storage import RunSummary, tally
+from dangjian.tools.orgtree import OrgTree
+from dangjian.store.storage import RunSummary, tally
 from dangjian_city_health_2023.rollup import structure_rollup
 
 from .conftest import SEEDS

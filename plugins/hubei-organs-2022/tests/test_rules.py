@@ -210,7 +210,7 @@ def test_the_reports_the_document_sets_are_the_schemes_deadlines(hubei):
     half year — within the year and within each half, as the frequency rules count them."""
     import datetime
 
-    from dangjian.timeline import check_timeline
+    from dangjian.tools.timeline import check_timeline
 
     deadlines = {d.id: d for d in hubei.scheme.deadlines}
     assert {k: (d.after, d.on_or_before) for k, d in deadlines.items()} == {

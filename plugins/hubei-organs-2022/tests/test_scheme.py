@@ -7,8 +7,8 @@ from decimal import Decimal
 from importlib.resources import files
 
 from dangjian import load_catalog
-from dangjian.check import check_scheme
-from dangjian.golden import golden_for_scheme
+from dangjian.catalogue.check import check_scheme
+from dangjian.tools.golden import golden_for_scheme
 from dangjian.numbers import fmt
 
 from .conftest import SCHEME_ID, weight_comments

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from dangjian.records import decode_evaluation
+from dangjian.scoring.records import decode_evaluation
 
 from .conftest import SEEDS
 

@@ -8,8 +8,8 @@ import msgspec
 import pytest
 
 from dangjian import Evaluation, EvaluationRejected
-from dangjian.check import check_scheme
-from dangjian.golden import golden_for_scheme
+from dangjian.catalogue.check import check_scheme
+from dangjian.tools.golden import golden_for_scheme
 
 
 def score(plan, org_type="branch", **inputs):

@@ -14,10 +14,10 @@ import sys
 import pytest
 
 from dangjian import Organization
-from dangjian.documents import check_report
-from dangjian.draw import draw_onsite
-from dangjian.orgtree import coverage
-from dangjian.timeline import check_timeline
+from dangjian.tools.documents import check_report
+from dangjian.tools.draw import draw_onsite
+from dangjian.tools.orgtree import coverage
+from dangjian.tools.timeline import check_timeline
 
 from .conftest import SEEDS
 

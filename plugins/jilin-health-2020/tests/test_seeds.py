@@ -11,7 +11,7 @@ from decimal import Decimal
 import msgspec
 import pytest
 from dangjian import Evaluation, Organization
-from dangjian.records import decode_evaluation
+from dangjian.scoring.records import decode_evaluation
 
 from .conftest import SCHEME_ID, SEEDS, read_jsonl
 

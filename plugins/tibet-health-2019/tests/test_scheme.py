@@ -3,8 +3,8 @@ golden table."""
 
 from __future__ import annotations
 
-from dangjian.check import check_scheme
-from dangjian.golden import golden_for_scheme
+from dangjian.catalogue.check import check_scheme
+from dangjian.tools.golden import golden_for_scheme
 
 from .conftest import AREAS
 

@@ -7,10 +7,10 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from dangjian.orgtree import OrgTree, rollup
-from dangjian.runner import run_meta, score_batch
-from dangjian.storage import Store
-from dangjian.tracking import clear, open_flags, tracked_flags_of, update_from_run
+from dangjian.tools.orgtree import OrgTree, rollup
+from dangjian.store.runner import run_meta, score_batch
+from dangjian.store.storage import Store
+from dangjian.store.tracking import clear, open_flags, tracked_flags_of, update_from_run
 from dangjian_tibet_health_2019.rollup import standardization_rollup
 
 from .conftest import read_jsonl

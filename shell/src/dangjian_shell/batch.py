@@ -1,6 +1,6 @@
 """One scoring run from files: read, hand the records to the kernel's run path, write files.
 
-Used by `score` and `demo`. The kernel (`dangjian.runner.score_run`) scores, rejects repeated
+Used by `score` and `demo`. The kernel (`dangjian.store.runner.score_run`) scores, rejects repeated
 organizations, runs batch rules, stores and tracks flags; this module only wires files to it
 and keeps what the summary must say (notes, rejects to show).
 """
@@ -69,8 +69,8 @@ class BatchReport:
 
 def run_batch(request: BatchRequest) -> BatchReport:
     """Score every row of every input file; each ends up a result or a reject, never lost."""
-    from dangjian.runner import RunInput, run_meta, score_run
-    from dangjian.storage import RunSummary, Store
+    from dangjian.store.runner import RunInput, run_meta, score_run
+    from dangjian.store.storage import RunSummary, Store
 
     for path in (request.out, request.rejects):
         if path is not None:

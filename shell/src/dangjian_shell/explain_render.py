@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dangjian.judge import UNGRADED
+from dangjian.scoring.judge import UNGRADED
 
 from .console import esc
 

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 from dangjian.errors import InputFileError
 from dangjian.models import Organization
-from dangjian.records import explain_validation
+from dangjian.scoring.records import explain_validation
 
 from .readers import (
     Table,
@@ -63,9 +63,7 @@ def read_orgs(path: Path, catalog=None) -> list[Organization]:
 
 
 def normalise_types(orgs: list[Organization], catalog) -> list[Organization]:
-    by_title = {t.title: t.id for t in catalog.org_types.values()}
-    return [msgspec.structs.replace(o, type=by_title[o.type])
-            if o.type not in catalog.org_types and o.type in by_title else o for o in orgs]
+    return [msgspec.structs.replace(o, type=catalog.type_id(o.type) or o.type) for o in orgs]
 
 
 def _jsonl(path: Path) -> list[tuple[int, Organization]]:

@@ -1,6 +1,6 @@
 """Reading files: JSONL streamed line by line, CSV (UTF-8, else GB18030) and XLSX rows.
 
-What a record means is the kernel's business (`dangjian.records`); here are only bytes, text
+What a record means is the kernel's business (`dangjian.scoring.records`); here are only bytes, text
 encodings and spreadsheet cells. Row numbers are what a user sees: the line of a JSONL file,
 the spreadsheet row of a CSV or XLSX file (the header is row 1).
 """

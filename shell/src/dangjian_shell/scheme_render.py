@@ -179,7 +179,7 @@ def _add_tools(tree, scheme, titles: dict[str, str]) -> None:
             bits.append(f"各部分篇幅均分，偏差不超过{num(r.share_tolerance * 100)}个百分点")
         tree.add(f"{esc(r.title)}要求：{esc('；'.join(bits) or r.check)}（dangjian lint-report）")
     if scheme.deadlines:
-        from dangjian.timeline import describe
+        from dangjian.tools.timeline import describe
 
         branch = tree.add("时间节点（dangjian deadlines）")
         for d in scheme.deadlines:

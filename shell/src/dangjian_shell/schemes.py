@@ -25,7 +25,7 @@ def load(ref: str):
 
 def installed(loaded) -> bool:
     """Whether worker processes can rebuild this scheme from the installed plugins."""
-    from dangjian.loading import SCHEME_FILE
+    from dangjian.catalogue.loading import SCHEME_FILE
 
     return loaded.plugin != SCHEME_FILE
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dangjian.models import Evaluation, Reject
-from dangjian.records import ORG_COLUMNS, RowReader, decode_evaluation
+from dangjian.scoring.records import ORG_COLUMNS, RowReader, decode_evaluation
 
 from .activities import ActivityIndex
 from .readers import Table, bad_bytes, bad_cell, bad_cell_reason, find_header, is_blank, kind_of

@@ -8,7 +8,7 @@ from dangjian.errors import NotFound
 
 
 def open_store(db: Path):
-    from dangjian.storage import Store
+    from dangjian.store.storage import Store
 
     if not db.is_file():
         raise NotFound(f"评分数据库 {db} 不存在（先用 dangjian score 评分，或用 --db 指定数据库）")

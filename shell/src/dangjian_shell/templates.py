@@ -1,6 +1,6 @@
 """Input templates generated from a scheme: Chinese headers, one example row that scores.
 
-The columns are `dangjian.records.table_columns(scheme)`, the same the row reader accepts, so
+The columns are `dangjian.scoring.records.table_columns(scheme)`, the same the row reader accepts, so
 a filled-in template goes back into `dangjian score` unchanged. Example values come from each
 input's `example` when the scheme gives one, else from its type, range and choices.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from dangjian.records import table_columns
+from dangjian.scoring.records import table_columns
 
 from .activities import COLUMNS as ACTIVITY_COLUMNS
 from .cells import append, csv_row

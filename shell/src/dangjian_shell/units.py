@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dangjian.models import Organization
-from dangjian.ranking import BatchRanking
+from dangjian.store.ranking import BatchRanking
 
 
 @dataclass

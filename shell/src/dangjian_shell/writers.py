@@ -3,7 +3,7 @@
 The format follows the extension; `-` writes JSONL to stdout. A file is written beside its
 target and renamed into place when complete (`finish`, then `publish` once the run is
 stored), so an interrupted run never leaves a partial file under the name the user asked for.
-JSONL objects are exactly `dangjian.compact.encode_result`; CSV and XLSX hold one row per organization with Chinese
+JSONL objects are exactly `dangjian.store.compact.encode_result`; CSV and XLSX hold one row per organization with Chinese
 headers, totals as written by the scheme's rounding. Every cell goes through `cells`: text a
 spreadsheet would run as a formula is neutralised, XLSX's 32,767-character limit is never a
 silent cut (the writer says how many cells it cut).
@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from dangjian.compact import Scored, encode_result
+from dangjian.store.compact import Scored, encode_result
 from dangjian.errors import InputFileError
 from dangjian.models import Reject, Result
-from dangjian.ranking import TIE_RULE, BatchRanking
+from dangjian.store.ranking import TIE_RULE, BatchRanking
 
 from .cells import CellGuard, csv_row
 from .xlsx_style import Column, StyledSheet, integer, number, text

@@ -1,5 +1,5 @@
 """The built-in scoring methods, registered by the kernel's default plugin."""
 
-from . import activity, counts, ratings
+from dangjian.methods import activity, counts, ratings
 
 BUILTIN_METHODS = [*ratings.METHODS, *counts.METHODS, *activity.METHODS]

@@ -6,10 +6,10 @@ import datetime
 import re
 from decimal import Decimal
 
-from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
-from ..models import org_type_titles
-from ..numbers import ZERO, fmt
-from .params import Params
+from dangjian.extension import EvalContext, Method, MethodSpec, Outcome, with_points
+from dangjian.models import org_type_titles
+from dangjian.numbers import ZERO, fmt
+from dangjian.methods.params import Params
 
 PERIODS = {"year": 1, "half": 2, "quarter": 4, "month": 12}
 _PERIOD_WORD = {"year": "每年", "half": "每半年", "quarter": "每季度", "month": "每月"}
@@ -342,7 +342,7 @@ def compile_deadline(spec: MethodSpec):
         stated = ctx.org.attributes.get(years_attribute) if years_attribute else None
         term = stated or by_type.get(ctx.org.type, years)
         if term is None:
-            from ..errors import EvaluationRejected
+            from dangjian.errors import EvaluationRejected
             raise EvaluationRejected(
                 f"{spec.title}：方案没有规定{ctx.org.type}类组织的年限"
                 f"（years_by_type：{'、'.join(by_type)}）", field=spec.id)
@@ -353,7 +353,7 @@ def compile_deadline(spec: MethodSpec):
             start = _date_value(ctx, since)
             finished = _date_value(ctx, done) if done else None
         except ValueError as exc:
-            from ..errors import EvaluationRejected
+            from dangjian.errors import EvaluationRejected
             raise EvaluationRejected(f"日期格式应为 YYYY-MM-DD：{exc}", field=since) from None
         used = {since: start, "as_of": ctx.as_of}
         if start is None:
@@ -390,7 +390,7 @@ def compile_deadline(spec: MethodSpec):
         try:
             moved = _date_value(ctx, postponed_to)
         except ValueError as exc:
-            from ..errors import EvaluationRejected
+            from dangjian.errors import EvaluationRejected
             raise EvaluationRejected(f"日期格式应为 YYYY-MM-DD：{exc}", field=postponed_to) from None
         if moved is None or moved <= due:
             return due, limit
@@ -475,7 +475,7 @@ def compile_uncounted_activities(diagnostic, scheme):
     `params.also` lists kinds accepted without points."""
     also = diagnostic.params.get("also", [])
     if not isinstance(also, list) or not all(isinstance(k, str) for k in also):
-        from ..errors import SchemeError
+        from dangjian.errors import SchemeError
         raise SchemeError(f"诊断 {diagnostic.id}：also 应为活动类型列表", scheme=scheme.id,
                           field=f"diagnostics.{diagnostic.id}.params.also")
     rules = {kind: [(record_filter(n.params, n.method), wording(n.params)) for n in nodes]
@@ -489,7 +489,7 @@ def compile_uncounted_activities(diagnostic, scheme):
         return "、".join(items[:shown]) + more
 
     def check(ctx: EvalContext) -> list:
-        from ..models import Finding
+        from dangjian.models import Finding
 
         unknown: dict[str, list[str]] = {}
         outside: list[str] = []

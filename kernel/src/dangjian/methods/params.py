@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..errors import SchemeError
-from ..extension import MethodSpec
-from ..numbers import to_decimal
+from dangjian.errors import SchemeError
+from dangjian.extension import MethodSpec
+from dangjian.numbers import to_decimal
 
 
 class Params:

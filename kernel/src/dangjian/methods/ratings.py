@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..errors import EvaluationRejected
-from ..extension import EvalContext, Method, MethodSpec, Outcome, with_points
-from ..numbers import ZERO, clamp, fmt
-from .params import Params
+from dangjian.errors import EvaluationRejected
+from dangjian.extension import EvalContext, Method, MethodSpec, Outcome, with_points
+from dangjian.numbers import ZERO, clamp, fmt
+from dangjian.methods.params import Params
 
 
 def compile_number(spec: MethodSpec):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import msgspec
 from dangjian import Organization, Result
-from dangjian.orgtree import rollup
+from dangjian.tools.orgtree import rollup
 
 FINDING = "finding:"
 ORDER = ["公立医院", "卫生健康事业单位", "基层党委", "总支单位", "支部单位", "在职", "离退休"]

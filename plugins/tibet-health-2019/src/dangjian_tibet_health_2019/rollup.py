@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import msgspec
 from dangjian import Organization, Result
 from dangjian.numbers import fmt
-from dangjian.orgtree import rollup
+from dangjian.tools.orgtree import rollup
 
 STANDARDIZED = "已达标"
 LAGGING = "后进"

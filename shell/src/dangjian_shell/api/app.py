@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dangjian.plugins import Catalog, load_catalog
+from dangjian.catalogue.plugins import Catalog, load_catalog
 from litestar import Litestar, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-from dangjian.plugins import Catalog, LoadedScheme
+from dangjian.catalogue.plugins import Catalog, LoadedScheme
 from litestar import get
 from litestar.datastructures import State
 from litestar.params import FromPath

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dangjian.storage import DatabaseBusy, Store, is_busy
+from dangjian.store.storage import DatabaseBusy, Store, is_busy
 
 from .problems import ApiError
 

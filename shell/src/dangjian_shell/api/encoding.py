@@ -1,4 +1,4 @@
-"""JSON with decimals as numbers, as `dangjian.storage.encode_result` writes them.
+"""JSON with decimals as numbers, as `dangjian.store.storage.encode_result` writes them.
 
 A response is rendered with the same msgspec options as the kernel's encoding, so a Result
 from the API is byte for byte the CLI's; `openapi.DecimalAsNumber` documents them so.

@@ -1,6 +1,6 @@
 """Stored runs, behind an API key: create a run from a batch (write), read runs and results (read).
 
-Scoring and storing are the kernel's one run path (`dangjian.runner.score_run`), as for
+Scoring and storing are the kernel's one run path (`dangjian.store.runner.score_run`), as for
 `dangjian score`, so the stored rows, rejected repeats, batch rules and tracked flags are the
 CLI's; results read back are filtered and paged by the kernel's queries, and explanations are
 rendered when asked for.
@@ -13,8 +13,8 @@ from typing import Annotated
 
 import msgspec
 from dangjian.models import Reject, Result
-from dangjian.plugins import Catalog
-from dangjian.runner import RunInput, run_meta, score_run
+from dangjian.catalogue.plugins import Catalog
+from dangjian.store.runner import RunInput, run_meta, score_run
 from litestar import Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
@@ -84,10 +84,8 @@ def get_run(state: State, run_id: RunId) -> RunInfo:
 
 
 def _type_id(catalog: Catalog, org_type: str | None) -> str | None:
-    if org_type is None or org_type in catalog.org_types:
-        return org_type
-    by_title = {t.title: t.id for t in catalog.org_types.values()}
-    return by_title.get(org_type, org_type)
+    """A type filter written as an id or a title; an unknown one is kept (it matches nothing)."""
+    return None if org_type is None else catalog.type_id(org_type) or org_type
 
 
 @get("/runs/{run_id:int}/results", summary="一个批次的评分结果",
@@ -105,7 +103,7 @@ def list_results(
     """按输入顺序分页列出结果；total 为符合筛选条件的总数。ranks 与 results 一一对应：
     rank 为在整个批次中的名次（不受筛选和分页影响），unit_rank 为在同一上级组织之下的名次；
     名次规则见 tie_rule（总分相同者名次相同，其后名次顺延）。"""
-    from dangjian.ranking import TIE_RULE
+    from dangjian.store.ranking import TIE_RULE
 
     from .report import page_ranks
 

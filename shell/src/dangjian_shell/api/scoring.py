@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dangjian.models import Evaluation, Organization, Reject, Result
-from dangjian.plugins import Catalog
-from dangjian.storage import RunSummary, tally
+from dangjian.catalogue.plugins import Catalog
+from dangjian.store.storage import RunSummary, tally
 from litestar import Request, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody

@@ -7,27 +7,20 @@ from __future__ import annotations
 
 import secrets
 
-import msgspec
-from dangjian.documents import check_report
-from dangjian.draw import DrawResult, draw_onsite
-from dangjian.models import Organization
-from dangjian.orgtree import OrgTree
-from dangjian.plugins import Catalog
+from dangjian.tools.documents import check_report
+from dangjian.tools.draw import DrawResult, draw_onsite
+from dangjian.tools.orgtree import OrgTree
+from dangjian.catalogue.plugins import Catalog
 from litestar import post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
+from ..orgs import normalise_types
 from .docs import errors
 from .problems import ApiError
 from .wire import DrawRequest, ReportCheck, ReportRequest
 
 TAG = ["工具"]
-
-
-def _with_type_ids(orgs: list[Organization], catalog: Catalog) -> list[Organization]:
-    by_title = {t.title: t.id for t in catalog.org_types.values()}
-    return [msgspec.structs.replace(o, type=by_title[o.type])
-            if o.type not in catalog.org_types and o.type in by_title else o for o in orgs]
 
 
 def _type_titles(catalog: Catalog, types: set[str]) -> str:
@@ -47,7 +40,7 @@ def draw(state: State, scheme_id: FromPath[str], data: JSONBody[DrawRequest]) ->
     if rule is None:
         raise ApiError(404, f"方案 {scheme_id} 没有现场抽取规则（[draw]），无法抽取",
                        kind="no-tool")
-    orgs = _with_type_ids(data.orgs, catalog)
+    orgs = normalise_types(data.orgs, catalog)
     candidates = orgs
     if data.under is not None:
         tree = OrgTree(orgs)

@@ -7,7 +7,7 @@ Nothing is stored.
 
 from __future__ import annotations
 
-from dangjian.whatif import WhatIf, whatif_run
+from dangjian.store.whatif import WhatIf, whatif_run
 from litestar import post
 from litestar.datastructures import State
 from litestar.params import JSONBody

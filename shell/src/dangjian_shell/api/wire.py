@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import msgspec
 from dangjian.models import Evaluation, Finding, Organization, Reject, Result
 from dangjian.scheme import Scheme
-from dangjian.whatif import DEFAULT_TOP, MAX_TOP
+from dangjian.store.whatif import DEFAULT_TOP, MAX_TOP
 
 _IN = {"frozen": True, "kw_only": True, "forbid_unknown_fields": True}
 _OUT = {"frozen": True, "kw_only": True}

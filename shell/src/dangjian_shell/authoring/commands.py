@@ -66,7 +66,7 @@ def plugin_schema() -> None:
     """输出方案文件格式的 JSON Schema（编辑器可据此提示和校验方案文件）。"""
     import json
 
-    from dangjian.loading import scheme_json_schema
+    from dangjian.catalogue.loading import scheme_json_schema
 
     _echo(json.dumps(scheme_json_schema(), ensure_ascii=False, indent=2))
 
@@ -79,7 +79,7 @@ def _file_plan(path: Path, catalog):
 def _plans(target: str | None, catalog) -> tuple[list, bool]:
     """The plans to test and whether the target was named explicitly."""
     from dangjian.errors import NotFound
-    from dangjian.golden import golden_files
+    from dangjian.tools.golden import golden_files
 
     if target is None:
         ids = [sid for sid, loaded in sorted(catalog.schemes.items())
@@ -115,7 +115,7 @@ def run_golden_tests(
 
     from dangjian import load_catalog
     from dangjian.errors import DangjianError
-    from dangjian.golden import run_golden
+    from dangjian.tools.golden import run_golden
 
     catalog = load_catalog()
     try:
@@ -157,7 +157,7 @@ def diff(
     import json
 
     from dangjian import load_catalog
-    from dangjian.diff import diff_schemes, resolve_scheme
+    from dangjian.catalogue.diff import diff_schemes, resolve_scheme
     from dangjian.errors import DangjianError
 
     catalog = load_catalog()

@@ -139,7 +139,7 @@ def from_scheme_plan(name: str, target: Path, source_id: str, catalog,
                      version: str | None = None) -> PluginPlan:
     """A new plugin starting from an installed scheme: its file under a new id and version,
     its golden cases copied, and a dependency on any plugin whose methods it uses."""
-    from dangjian.golden import golden_files
+    from dangjian.tools.golden import golden_files
 
     loaded = catalog.scheme(source_id)
     old = loaded.scheme

@@ -103,7 +103,7 @@ def check(scheme: SchemeArg, as_json: JsonOpt = False,
           strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
           ) -> None:
     from dangjian import load_catalog, load_scheme
-    from dangjian.check import check_scheme
+    from dangjian.catalogue.check import check_scheme
 
     from ..console import emit_json, err, esc, out
     from ..schemes import is_scheme_file

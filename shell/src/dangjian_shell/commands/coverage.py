@@ -32,7 +32,7 @@ def coverage(
     as_json: JsonOpt = False,
 ) -> None:
     from dangjian.errors import DangjianError
-    from dangjian.orgtree import coverage as compute
+    from dangjian.tools.orgtree import coverage as compute
 
     from ..console import emit_json, fail
     from ..orgs import read_orgs
@@ -68,7 +68,7 @@ def _from_inputs(paths: list[Path], catalog, scheme_id: str, registry: dict) -> 
     """Organizations the input files score, with the org tree as registry (a rejected row does
     not count as assessed)."""
     from dangjian.models import Reject
-    from dangjian.pipeline import score_records
+    from dangjian.scoring.pipeline import score_records
 
     from ..sources import InputFile
 

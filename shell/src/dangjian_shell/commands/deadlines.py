@@ -34,7 +34,7 @@ def deadlines(
     file: Annotated[Path | None, typer.Option("--file", help="提交情况表")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from dangjian.timeline import check_timeline, describe
+    from dangjian.tools.timeline import check_timeline, describe
 
     from ..console import emit_json, fail
     from ..schemes import load

@@ -27,7 +27,7 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     from dangjian.errors import NotFound
-    from dangjian.storage import encode_result
+    from dangjian.store.storage import encode_result
 
     from ..console import err, esc, out
     from ..schemes import org_type_title

@@ -32,7 +32,7 @@ def flags(
     note_text: Annotated[str, typer.Option("--note", help="销号说明")] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    from dangjian import tracking
+    from dangjian.store import tracking
     from dangjian.errors import DangjianError
 
     from ..console import emit_json, esc, note, out

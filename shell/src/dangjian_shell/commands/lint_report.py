@@ -23,7 +23,7 @@ def lint_report(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="述职报告文本文件")],
     as_json: JsonOpt = False,
 ) -> None:
-    from dangjian.documents import check_report
+    from dangjian.tools.documents import check_report
     from dangjian.errors import InputFileError
 
     from ..console import emit_json, esc, fail, out

@@ -145,17 +145,15 @@ def results(
 
 
 def _type_id(catalog, org_type: str | None) -> str | None:
-    if org_type is None or org_type in catalog.org_types:
-        return org_type
-    by_title = {t.title: t.id for t in catalog.org_types.values()}
-    return by_title.get(org_type, org_type)
+    """A type filter written as an id or a title; an unknown one is kept (it matches nothing)."""
+    return None if org_type is None else catalog.type_id(org_type) or org_type
 
 
 def _check_grade(store, run_id: int, grade: str) -> None:
     """A grade the run's scheme does not have is a mistake, not an empty list."""
     from dangjian.errors import NotFound
-    from dangjian.loading import decode_scheme
-    from dangjian.judge import UNGRADED
+    from dangjian.catalogue.loading import decode_scheme
+    from dangjian.scoring.judge import UNGRADED
 
     from ..console import fail
 
@@ -170,7 +168,7 @@ def _check_grade(store, run_id: int, grade: str) -> None:
 
 
 def _table(catalog, meta: dict, items, total: int, units, ranking) -> None:
-    from dangjian.ranking import TIE_RULE
+    from dangjian.store.ranking import TIE_RULE
     from rich.table import Table
 
     from ..console import esc, out

@@ -38,9 +38,9 @@ def sample(
 ) -> None:
     import secrets
 
-    from dangjian.draw import draw_onsite
+    from dangjian.tools.draw import draw_onsite
     from dangjian.errors import DangjianError
-    from dangjian.orgtree import OrgTree
+    from dangjian.tools.orgtree import OrgTree
 
     from ..console import err, esc, fail, out
     from ..orgs import read_orgs

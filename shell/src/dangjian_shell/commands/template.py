@@ -87,7 +87,7 @@ def template(
 def _example_problem(catalog, scheme_id: str, path: Path) -> str | None:
     """Read the written template back as `score` would and score its example row."""
     from dangjian.models import Reject
-    from dangjian.pipeline import score_records
+    from dangjian.scoring.pipeline import score_records
 
     from ..sources import InputFile
 

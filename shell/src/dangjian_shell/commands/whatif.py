@@ -49,8 +49,8 @@ def whatif(
         "--format", "-f", help="table（中文表格）或 json（与 API 的结果逐字节相同）")] = "table",
 ) -> None:
     from dangjian import load_catalog
-    from dangjian.overrides import parse_assignment
-    from dangjian.whatif import encode_whatif, save_whatif, whatif_run
+    from dangjian.catalogue.overrides import parse_assignment
+    from dangjian.store.whatif import encode_whatif, save_whatif, whatif_run
 
     from ..console import fail
     from ..store import open_store

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dangjian.models import Organization, Reject, Result
-from dangjian.judge import UNGRADED
-from dangjian.ranking import TIE_RULE
+from dangjian.scoring.judge import UNGRADED
+from dangjian.store.ranking import TIE_RULE
 
 from ..summary import grade_order
 from ..units import Units, rank_run, units_of_run
@@ -161,7 +161,7 @@ def _compare(store, earlier: int, rows: list[Row], scheme) -> Comparison:
     for r in store.results(earlier):
         before.setdefault(r.org_id, (r.grade, r.total))
         totals.append(r.total)
-    from dangjian.ranking import Ranking
+    from dangjian.store.ranking import Ranking
 
     before_ranking = Ranking(totals)
     order = [b.grade for b in sorted(scheme.bands, key=lambda b: b.min, reverse=True)] \

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import msgspec
 
-from .errors import DangjianError
-from .loading import SCHEME_FILE, LoadedScheme
-from .numbers import ZERO, fmt
-from .scheme import Criterion, Scheme
+from dangjian.errors import DangjianError
+from dangjian.catalogue.loading import SCHEME_FILE, LoadedScheme
+from dangjian.numbers import ZERO, fmt
+from dangjian.scheme import Criterion, Scheme
 
 
 class CheckFinding(msgspec.Struct, frozen=True, kw_only=True):
@@ -277,7 +277,7 @@ def check_scheme(scheme: Scheme, catalog) -> list[CheckFinding]:
 
     # compile: method params ----------------------------------------------------------------------
     if not any(f.level == "error" for f in found):
-        from .engine import compile_scheme
+        from dangjian.scoring.engine import compile_scheme
 
         try:
             compile_scheme(LoadedScheme(scheme, SCHEME_FILE, None, ""), catalog)

@@ -1,6 +1,6 @@
 """A msgspec type generated once from a scheme's `[[inputs]]`, so that a well-formed record is
 decoded and its inputs checked in one C call. Anything it refuses goes through the per-field
-checks (`dangjian.inputs`), which give the Chinese reasons; it never accepts what they refuse."""
+checks (`dangjian.scoring.inputs`), which give the Chinese reasons; it never accepts what they refuse."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .models import Activity, OrgInline
-from .scheme import InputSpec
+from dangjian.models import Activity, OrgInline
+from dangjian.scheme import InputSpec
 
 _LARGEST = Decimal(2) ** 52  # bounds beyond this are left to the per-field checks
 

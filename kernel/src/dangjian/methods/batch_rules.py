@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fractions import Fraction
 
-from .extension import BatchRule
-from .models import Finding, Result
-from .scheme import BatchRuleSpec
+from dangjian.extension import BatchRule
+from dangjian.models import Finding, Result
+from dangjian.scheme import BatchRuleSpec
 
 
 def run_quota(results: Iterable[Result], spec: BatchRuleSpec) -> list[Finding]:

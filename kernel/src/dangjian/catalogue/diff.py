@@ -13,8 +13,8 @@ from typing import Any
 
 import msgspec
 
-from .numbers import fmt
-from .scheme import Condition, Criterion, Scheme
+from dangjian.numbers import fmt
+from dangjian.scheme import Condition, Criterion, Scheme
 
 OPS = {"added": "+", "removed": "-", "changed": "~", "moved": "→"}
 
@@ -300,7 +300,7 @@ def format_diff(diff: SchemeDiff) -> str:
 
 def resolve_scheme(ref: str, catalog) -> Scheme:
     """A scheme named by id (installed) or by the path of a .toml/.json file."""
-    from .loading import load_scheme
+    from dangjian.catalogue.loading import load_scheme
 
     path = Path(ref)
     if path.suffix.lower() in (".toml", ".json") and path.is_file():

@@ -21,10 +21,10 @@ from typing import Any
 
 import msgspec
 
-from .compact import Scored, encode_result, pack_head, pack_profile
-from .engine import Plan
-from .errors import DangjianError
-from .models import Evaluation, Organization, Reject
+from dangjian.store.compact import Scored, encode_result, pack_head, pack_profile
+from dangjian.scoring.engine import Plan
+from dangjian.errors import DangjianError
+from dangjian.models import Evaluation, Organization, Reject
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 
@@ -118,7 +118,7 @@ def _init_worker(scheme_id: str, selected: str | None, registry) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     gc.disable()
     try:
-        from .plugins import load_catalog
+        from dangjian.catalogue.plugins import load_catalog
 
         if selected is not None:
             os.environ["DANGJIAN_PLUGINS"] = selected

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from .models import (ComponentScore, Eligibility, Finding, Fired, NextBand, Result, SchemeRef)
-from .scheme import Scheme
+from dangjian.models import (ComponentScore, Eligibility, Finding, Fired, NextBand, Result, SchemeRef)
+from dangjian.scheme import Scheme
 
 _pack = msgspec.msgpack.Encoder().encode
 _encode_json = msgspec.json.Encoder(decimal_format="number").encode

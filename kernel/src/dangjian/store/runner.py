@@ -16,11 +16,11 @@ from typing import Any
 
 import msgspec
 
-from .compact import Scored, Unpacker
-from .engine import Plan
-from .models import Finding, Organization, Reject
-from .pipeline import chunks, score_records
-from .storage import RunMeta, RunStage, RunSummary, Store
+from dangjian.store.compact import Scored, Unpacker
+from dangjian.scoring.engine import Plan
+from dangjian.models import Finding, Organization, Reject
+from dangjian.scoring.pipeline import chunks, score_records
+from dangjian.store.storage import RunMeta, RunStage, RunSummary, Store
 
 
 @dataclass
@@ -124,7 +124,7 @@ def batch_findings(plan: Plan, stage: RunStage, catalog: Any = None) -> list[Fin
     if not specs:
         return []
     if catalog is None:
-        from .plugins import load_catalog
+        from dangjian.catalogue.plugins import load_catalog
 
         catalog = load_catalog()
     findings: list[Finding] = []
@@ -138,7 +138,7 @@ def batch_findings(plan: Plan, stage: RunStage, catalog: Any = None) -> list[Fin
 def track(store: Store, plan: Plan, run_id: int):
     """Follow the flags the scheme tracks (`extra.tracked_flags`) with the run just stored,
     dated with the scheme's assessment date."""
-    from . import tracking
+    from dangjian.store import tracking
 
     if "tracked_flags" not in plan.scheme.extra:
         return None

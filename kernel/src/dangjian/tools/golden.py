@@ -17,11 +17,11 @@ from typing import Any
 
 import msgspec
 
-from .errors import DangjianError, InputFileError
-from .loading import _key_path, _translate
-from .models import Reject, Result
-from .records import RowReader, evaluation_from_object
-from .scheme import Criterion, Scheme
+from dangjian.errors import DangjianError, InputFileError
+from dangjian.catalogue.loading import _key_path, _translate
+from dangjian.models import Reject, Result
+from dangjian.scoring.records import RowReader, evaluation_from_object
+from dangjian.scheme import Criterion, Scheme
 
 GOLDEN_FILES = ("golden.toml", "golden.csv", "golden.xlsx")
 

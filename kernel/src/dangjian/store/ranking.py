@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from .models import Result
+from dangjian.models import Result
 
 TIE_RULE = "按总分从高到低排名；总分相同者名次相同，其后名次顺延（如 1、2、2、4）"
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import msgspec
 
-from .errors import DangjianError
-from .models import Organization
-from .numbers import to_decimal
-from .scheme import ReportingLine
+from dangjian.errors import DangjianError
+from dangjian.models import Organization
+from dangjian.numbers import to_decimal
+from dangjian.scheme import ReportingLine
 
 
 class OrgTree:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .batch_rules import BUILTIN_BATCH_RULES
-from .diagnostics import BUILTIN_DIAGNOSTICS
-from .documents import BUILTIN_DOCUMENT_CHECKS
-from .hookspecs import hookimpl
-from .methods import BUILTIN_METHODS
-from .models import OrgType
+from dangjian.methods.batch_rules import BUILTIN_BATCH_RULES
+from dangjian.methods.diagnostics import BUILTIN_DIAGNOSTICS
+from dangjian.tools.documents import BUILTIN_DOCUMENT_CHECKS
+from dangjian.hookspecs import hookimpl
+from dangjian.methods import BUILTIN_METHODS
+from dangjian.models import OrgType
 
 ORG_TYPES = [
     OrgType(id="party_group", title="党组", level=1, description="政府部门的党组"),

@@ -20,9 +20,9 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from .errors import SchemeError
-from .loading import scheme_hash
-from .scheme import Scheme
+from dangjian.errors import SchemeError
+from dangjian.catalogue.loading import scheme_hash
+from dangjian.scheme import Scheme
 
 ITEM_KEYS = ("id", "grade", "name")
 """How an item of a list of tables is named in a path, in order of preference."""
@@ -59,7 +59,7 @@ def apply_overrides(scheme: Scheme, overrides: Mapping[str, str]) -> Scheme:
 def overridden(loaded, overrides: Mapping[str, str], catalog):
     """A registered scheme (`LoadedScheme`) with its parameters changed and checked as
     `dangjian check` checks it; a `SchemeError` lists the errors the change caused."""
-    from .plugins import LoadedScheme
+    from dangjian.catalogue.plugins import LoadedScheme
 
     scheme = apply_overrides(loaded.scheme, overrides)
     return LoadedScheme(checked(scheme, catalog), loaded.plugin, None, scheme_hash(scheme))
@@ -67,7 +67,7 @@ def overridden(loaded, overrides: Mapping[str, str], catalog):
 
 def checked(scheme: Scheme, catalog, *, file: str | None = None) -> Scheme:
     """The scheme if `dangjian check` finds no error in it, else a `SchemeError` naming them."""
-    from .check import check_scheme
+    from dangjian.catalogue.check import check_scheme
 
     errors = [f for f in check_scheme(scheme, catalog) if f.level == "error"]
     if errors:

@@ -16,13 +16,13 @@ from typing import Any
 
 import pluggy
 
-from . import hookspecs
-from .check import check_scheme
-from .errors import DangjianError, DuplicateError, NotFound, PluginError, SchemeError
-from .extension import BatchRule, DiagnosticMethod, DocumentCheck, Method, Rollup
-from .loading import SCHEME_FILE, LoadedScheme, load_scheme, scheme_hash
-from .models import OrgType
-from .scheme import Scheme
+from dangjian import hookspecs
+from dangjian.catalogue.check import check_scheme
+from dangjian.errors import DangjianError, DuplicateError, NotFound, PluginError, SchemeError
+from dangjian.extension import BatchRule, DiagnosticMethod, DocumentCheck, Method, Rollup
+from dangjian.catalogue.loading import SCHEME_FILE, LoadedScheme, load_scheme, scheme_hash
+from dangjian.models import OrgType, org_type_id
+from dangjian.scheme import Scheme
 
 ENTRY_POINT_GROUP = "dangjian"
 DEFAULT_PLUGIN = "dangjian"  # the name the kernel's own defaults register under
@@ -30,7 +30,7 @@ KIND_TITLES = {"org_type": "组织类型", "method": "评分方法", "diagnostic
                "document_check": "报告检查", "batch_rule": "批次规则", "scheme": "方案",
                "rollup": "汇总"}
 PLUGINS_ENV = "DANGJIAN_PLUGINS"
-DEFAULT_PLUGINS = ("dangjian.default_plugin",)
+DEFAULT_PLUGINS = ("dangjian.catalogue.default_plugin",)
 
 
 @dataclass
@@ -235,6 +235,11 @@ class Catalog:
         self.add_scheme(SCHEME_FILE, scheme, path=str(path))
         return self.schemes[scheme.id]
 
+    def type_id(self, text: str) -> str | None:
+        """The id of an organization type written as its id (`branch`) or its title (`党支部`);
+        None when no registered type is called that."""
+        return org_type_id(self.org_types, text)
+
     def owner(self, kind: str, key: str) -> str | None:
         return self.owners.get((kind, key))
 
@@ -257,7 +262,7 @@ class Catalog:
         """The compiled plan of a scheme, compiled once per catalogue."""
         plan = self._plans.get(scheme_id)
         if plan is None:
-            from .engine import compile_scheme
+            from dangjian.scoring.engine import compile_scheme
 
             plan = self._plans[scheme_id] = compile_scheme(self.scheme(scheme_id), self)
         return plan

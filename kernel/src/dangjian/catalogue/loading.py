@@ -11,8 +11,8 @@ from typing import Any
 
 import msgspec
 
-from .errors import SchemeError
-from .scheme import Scheme
+from dangjian.errors import SchemeError
+from dangjian.scheme import Scheme
 
 SCHEME_FILE = "scheme-file"
 """The plugin name under which a scheme read from a file (not from an installed plugin) is

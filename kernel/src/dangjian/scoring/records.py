@@ -13,8 +13,8 @@ from typing import Any
 
 import msgspec
 
-from .models import Evaluation, OrgInline, Reject
-from .scheme import Scheme
+from dangjian.models import Evaluation, OrgInline, Reject
+from dangjian.scheme import Scheme
 
 _evaluation_decoder = msgspec.json.Decoder(Evaluation)
 _AT = re.compile(r" - at `\$(.*)`$")

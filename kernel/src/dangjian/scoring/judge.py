@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .models import Eligibility, Finding, Fired, Line, NextBand
-from .numbers import fmt
-from .scheme import Band, Condition, Scheme
+from dangjian.models import Eligibility, Finding, Fired, Line, NextBand
+from dangjian.numbers import fmt
+from dangjian.scheme import Band, Condition, Scheme
 
 UNGRADED = "未定等次"
 

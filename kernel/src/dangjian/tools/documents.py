@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .extension import DocumentCheck
-from .models import Finding
-from .scheme import ReportRule
+from dangjian.extension import DocumentCheck
+from dangjian.models import Finding
+from dangjian.scheme import ReportRule
 
 
 def _count(text: str) -> int:
@@ -54,7 +54,7 @@ BUILTIN_DOCUMENT_CHECKS = [
 
 def check_report(text: str, rule: ReportRule, catalog) -> list[Finding]:
     """Run the document check the scheme's `[report]` table names."""
-    from .errors import NotFound
+    from dangjian.errors import NotFound
 
     check = catalog.document_checks.get(rule.check)
     if check is None:

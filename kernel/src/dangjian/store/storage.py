@@ -28,9 +28,9 @@ from typing import Any
 
 import msgspec
 
-from .compact import Scored, Unpacker, encode_result
-from .errors import DangjianError, NotFound
-from .models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
+from dangjian.store.compact import Scored, Unpacker, encode_result
+from dangjian.errors import DangjianError, NotFound
+from dangjian.models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _decode_result = msgspec.json.Decoder(Result).decode
@@ -474,7 +474,7 @@ class Store:
     def _unpacker(self, run: dict) -> Unpacker:
         found = self._unpackers.get(run["id"])
         if found is None:
-            from .loading import decode_scheme
+            from dangjian.catalogue.loading import decode_scheme
 
             text, fmt = self.scheme_text(run["id"])
             scheme = decode_scheme(text.encode(), file=f"批次 {run['id']} 的方案", fmt=fmt)
@@ -567,9 +567,9 @@ class Store:
     def _plan(self, run: dict):
         plan = self._plans.get(run["scheme_hash"])
         if plan is None:
-            from .engine import compile_scheme
-            from .loading import decode_scheme
-            from .plugins import LoadedScheme, load_catalog
+            from dangjian.scoring.engine import compile_scheme
+            from dangjian.catalogue.loading import decode_scheme
+            from dangjian.catalogue.plugins import LoadedScheme, load_catalog
 
             if self._catalog is None:
                 self._catalog = load_catalog()

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .errors import EvaluationRejected
-from .numbers import fmt, parse_number, to_decimal
-from .scheme import InputSpec
+from dangjian.errors import EvaluationRejected
+from dangjian.numbers import fmt, parse_number, to_decimal
+from dangjian.scheme import InputSpec
 
 _SPLIT = re.compile(r"[;；、,，\s]+")
 _TRUE = {"true", "1", "是", "有", "y", "yes", "t", "√"}

@@ -17,9 +17,9 @@ from typing import Any
 
 import msgspec
 
-from .errors import DangjianError, SchemeError
-from .models import Evaluation, Result
-from .judge import UNGRADED
+from dangjian.errors import DangjianError, SchemeError
+from dangjian.models import Evaluation, Result
+from dangjian.scoring.judge import UNGRADED
 
 DEFAULT_TOP = 10
 MAX_TOP = 1000
@@ -370,8 +370,8 @@ def compare(pairs: Iterable[tuple[Evaluation, Result]], baseline, target, *,
 def stored_scheme(catalog, text: str | bytes, fmt: str, *, run_id: int, scheme_id: str):
     """The scheme a run was scored under, from the source stored with it (a `LoadedScheme`):
     the installed one when its content is the same, so its plugin is named."""
-    from .loading import decode_scheme, scheme_hash
-    from .plugins import LoadedScheme
+    from dangjian.catalogue.loading import decode_scheme, scheme_hash
+    from dangjian.catalogue.plugins import LoadedScheme
 
     data = text.encode() if isinstance(text, str) else text
     scheme = decode_scheme(data, file=f"批次 {run_id} 的方案", fmt=fmt)
@@ -386,8 +386,8 @@ def target_scheme(catalog, baseline, ref: str | None, overrides: Mapping[str, st
                   files: bool = True):
     """The scheme to rescore under: `ref` (an installed id, or with `files` a .toml/.json
     path) or the run's own, with `overrides` applied and checked as `dangjian check` does."""
-    from .loading import SCHEME_FILE, LoadedScheme, load_scheme, scheme_hash
-    from .overrides import checked, overridden
+    from dangjian.catalogue.loading import SCHEME_FILE, LoadedScheme, load_scheme, scheme_hash
+    from dangjian.catalogue.overrides import checked, overridden
 
     if ref is None and not overrides:
         raise SchemeError("请给出推演用的方案（编号或方案文件），或至少一处参数修改（路径=值）")
@@ -403,7 +403,7 @@ def target_scheme(catalog, baseline, ref: str | None, overrides: Mapping[str, st
 
 def plan_of(loaded, catalog):
     """A compiled plan: the catalogue's own for an installed scheme, else compiled here."""
-    from .engine import compile_scheme
+    from dangjian.scoring.engine import compile_scheme
 
     if catalog.schemes.get(loaded.scheme.id) is loaded:
         return catalog.plan(loaded.scheme.id)
@@ -460,7 +460,7 @@ def save_whatif(store, catalog, run_id: int, *, scheme: str | None = None,
     """`whatif_run`, and the rescored organizations stored as a new run through the one run
     path, noted “由批次 N 推演”: (the report, the new run's id). An organization the target
     scheme cannot score is a rejected row of that run, with the reason."""
-    from .runner import RunInput, run_meta, score_run
+    from dangjian.store.runner import RunInput, run_meta, score_run
 
     comparer = stored_comparer(store, catalog, run_id, scheme=scheme, overrides=overrides,
                                top=top, files=files)

@@ -15,17 +15,17 @@ from typing import Any
 
 import msgspec
 
-from .containment import contain_diagnostic, contain_scorer
-from .errors import DangjianError, EvaluationRejected, SchemeError
-from .extension import EvalContext, MethodSpec, Outcome
-from .inputs import InputChecker, combine
-from .judge import Judge
-from .models import (ComponentScore, Evaluation, Finding, Line, Organization, Reject, Result,
+from dangjian.scoring.containment import contain_diagnostic, contain_scorer
+from dangjian.errors import DangjianError, EvaluationRejected, SchemeError
+from dangjian.extension import EvalContext, MethodSpec, Outcome
+from dangjian.scoring.inputs import InputChecker, combine
+from dangjian.scoring.judge import Judge
+from dangjian.models import (ComponentScore, Evaluation, Finding, Line, Organization, Reject, Result,
                      SchemeRef, org_type_id)
-from .numbers import ROUNDING_MODES, ZERO, clamp, fmt, round_total
-from .records import decode_evaluation, org_id_problem
-from .scheme import Component, Criterion, Scheme
-from .typed import typed_decoder
+from dangjian.numbers import ROUNDING_MODES, ZERO, clamp, fmt, round_total
+from dangjian.scoring.records import decode_evaluation, org_id_problem
+from dangjian.scheme import Component, Criterion, Scheme
+from dangjian.scoring.typed import typed_decoder
 
 _MODE_WORDS = {"half_up": "四舍五入", "half_even": "银行家舍入", "down": "截尾"}
 NodeFn = Callable[[EvalContext, list], "Decimal | None"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import operator
 
-from .errors import SchemeError
-from .extension import DiagnosticMethod, EvalContext
-from .methods.activity import compile_uncounted_activities
-from .models import Finding
-from .numbers import fmt, to_decimal
-from .scheme import Diagnostic, Scheme
+from dangjian.errors import SchemeError
+from dangjian.extension import DiagnosticMethod, EvalContext
+from dangjian.methods.activity import compile_uncounted_activities
+from dangjian.models import Finding
+from dangjian.numbers import fmt, to_decimal
+from dangjian.scheme import Diagnostic, Scheme
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
         "==": operator.eq, "!=": operator.ne}

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import msgspec
 
-from .errors import DangjianError, EvaluationRejected
-from .extension import EvalContext, Outcome
+from dangjian.errors import DangjianError, EvaluationRejected
+from dangjian.extension import EvalContext, Outcome
 
 _encode = msgspec.json.encode
 

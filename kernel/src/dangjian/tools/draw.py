@@ -9,8 +9,8 @@ from fractions import Fraction
 
 import msgspec
 
-from .errors import DangjianError
-from .scheme import Draw
+from dangjian.errors import DangjianError
+from dangjian.scheme import Draw
 
 
 class DrawResult(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import msgspec
 
-from .errors import DangjianError, NotFound
-from .scheme import Scheme
-from .storage import Store, now
+from dangjian.errors import DangjianError, NotFound
+from dangjian.scheme import Scheme
+from dangjian.store.storage import Store, now
 
 CLEARED_BY_RUN = "run"
 CLEARED_BY_HAND = "manual"

@@ -26,9 +26,9 @@ class SchemeHarness:
     def evaluation(self, evaluation: Any = None, *, org_id: str = "o1",
                    org_type: str | None = None, activities: tuple | list = (), **inputs):
         """An Evaluation from one in the input format (a dict), or from keyword inputs."""
-        from .errors import EvaluationRejected
-        from .models import Evaluation, Reject
-        from .records import evaluation_from_object
+        from dangjian.errors import EvaluationRejected
+        from dangjian.models import Evaluation, Reject
+        from dangjian.scoring.records import evaluation_from_object
 
         if isinstance(evaluation, Evaluation):
             return evaluation
@@ -48,7 +48,7 @@ class SchemeHarness:
 
     def golden(self, pattern: str | None = None, files: list | None = None):
         """Run the golden cases beside the scheme file (or `files`); returns the report."""
-        from .golden import run_golden
+        from dangjian.tools.golden import run_golden
 
         return run_golden(self.plan, files, pattern=pattern)
 
@@ -64,7 +64,7 @@ class SchemeHarness:
 
     def check(self):
         """The scheme lint's findings (errors and warnings)."""
-        from .check import check_scheme
+        from dangjian.catalogue.check import check_scheme
 
         return check_scheme(self.scheme, self.catalog)
 
@@ -74,8 +74,8 @@ def _same_file(a: str | None, b: Path) -> bool:
 
 
 def _load_scheme_file(path: str | Path, plugins: tuple) -> SchemeHarness:
-    from .hookspecs import hookimpl
-    from .plugins import load_catalog
+    from dangjian.hookspecs import hookimpl
+    from dangjian.catalogue.plugins import load_catalog
 
     path = Path(path)
     catalog = load_catalog(plugins=plugins, entry_points=False)
@@ -102,7 +102,7 @@ def dangjian_plugin_manager():
     """A fresh plugin manager: the hookspecs and the kernel's defaults, no installed plugins.
 
     Register throwaway plugin objects with `pm.register(obj)` and call hooks directly."""
-    from .plugins import make_plugin_manager
+    from dangjian.catalogue.plugins import make_plugin_manager
 
     pm, _infos = make_plugin_manager(entry_points=False)
     return pm
@@ -112,7 +112,7 @@ def dangjian_plugin_manager():
 def dangjian_catalog():
     """Build a catalogue from plugin objects or modules, without the installed ones:
     `dangjian_catalog(my_plugin_module)`; `entry_points=True` adds the installed plugins."""
-    from .plugins import load_catalog
+    from dangjian.catalogue.plugins import load_catalog
 
     def build(*plugins: object, entry_points: bool = False, selected: str | None = None):
         return load_catalog(plugins=plugins, entry_points=entry_points, selected=selected)
@@ -133,7 +133,7 @@ def dangjian_scheme():
 
 @pytest.fixture(scope="session")
 def _dangjian_installed_catalog():
-    from .plugins import load_catalog
+    from dangjian.catalogue.plugins import load_catalog
 
     return load_catalog()
 

@@ -11,7 +11,7 @@ import datetime
 
 import msgspec
 
-from .scheme import Deadline
+from dangjian.scheme import Deadline
 
 ON_TIME, EARLY, LATE, OTHER_ROUND, MISSING = "按时", "过早", "逾期", "不在本期", "未提交"
 

@@ -1,0 +1,1 @@
+"""The catalogue: plugins loaded through pluggy, schemes read, checked and compared."""

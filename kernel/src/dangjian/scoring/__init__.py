@@ -1,0 +1,1 @@
+"""Scoring: a scheme compiled into a plan, records decoded and checked, the batch pipeline."""
