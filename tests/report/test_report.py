@@ -91,3 +91,19 @@ def test_bad_output_or_run_is_a_clear_error(runs):
     assert result.exit_code == 1 and "没有编号为 9 的评分批次" in result.stderr
     result = runs("report", "--db", "runs.db", "--compare", "2", "--out", "报告.html")
     assert result.exit_code == 1 and "--compare 2 就是要报告的批次" in result.stderr
+
+
+def test_a_whatif_is_shown_beside_the_run(runs):
+    """On-site 60% / superior 40% with 好 from 92: only 省医学会党支部 (92.11 → 91.52) drops to
+    较好 and loses the 优秀 rating; the run's own results above are unchanged."""
+    result = runs("report", "--run", "1", "--db", "runs.db", "--out", "推演.html",
+                  "--set", "components.onsite.weight=0.6", "--set", "components.superior.weight=0.4",
+                  "--set", "bands.好.min=92")
+    assert result.exit_code == 0, result.output
+    html = Path("推演.html").read_text(encoding="utf-8")
+    whatif = html.split('id="whatif"')[1]
+    assert "可比较 55 个，等次变化 1 个（上升 0 个，下降 1 个），不可比较 0 个" in whatif
+    assert ("<tr><td>年度考核优秀等次</td><td>失去资格</td><td class=num>1</td>"
+            "<td>省医学会党支部</td></tr>") in whatif
+    assert "<td>省医学会党支部</td><td>好（92.11）</td><td>较好（91.52）</td>" in whatif
+    assert re.findall(r'class="value">([^<]+)<', html)[:1] == ["34个（61.8%）"]

@@ -6,6 +6,8 @@ API; the report holds one short row per organization, not the explanations.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -79,6 +81,8 @@ class ReportData:
     rejects: list[tuple[Reject, str]]
     batch_findings: list[str]
     comparison: Comparison | None
+    whatif: Any = None
+    """A what-if of the same run (`dangjian.store.whatif.WhatIf`), shown beside it."""
     tie_rule: str = TIE_RULE
 
     @property

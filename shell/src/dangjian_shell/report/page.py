@@ -63,7 +63,7 @@ def render(data: ReportData) -> str:
         f'<p class="meta">评分报告 · 批次 {run["id"]} · 方案 {_e(data.scheme_id)} '
         f"{_e(data.scheme_version)} · 评分时间 {_e(data.finished)}</p>",
         _overview(data), _rules(data), _units(data), _ranking(data), _consequences(data),
-        _vetoes(data), _blocked(data), _comparison(data), _rejects(data),
+        _vetoes(data), _blocked(data), _comparison(data), _rejects(data), _whatif(data),
         f'<footer>由 dangjian 根据批次 {run["id"]} 的存储结果生成；每个组织的逐条得分说明见 '
         f'<code>dangjian explain --run {run["id"]} 组织编号</code>。</footer>',
         "</body></html>",
@@ -212,6 +212,54 @@ def _comparison(data: ReportData) -> str:
                  f"<th>上级组织</th><th>批次 {before['id']}</th><th>本批次</th>"
                  f"<th class=num>名次</th></tr></thead><tbody>{items}</tbody></table>")
     return f'<section id="comparison"><h2>七、与上次比较</h2>{body}</section>'
+
+
+def _whatif(data: ReportData) -> str:
+    """附：推演 — the same organizations rescored under another scheme or changed parameters."""
+    w = data.whatif
+    if w is None:
+        return ""
+    other = w.target.id != w.baseline.id or w.target.version != w.baseline.version
+    under = f"方案 {_e(w.target.id)} {_e(w.target.version)}" if other else "本方案"
+    if w.overrides:
+        under += "，修改参数 " + "、".join(f"<code>{_e(k)}={_e(v)}</code>"
+                                         for k, v in w.overrides.items())
+    body = (f'<p class="note">按{under}重新评定本批次存储的输入（不存储、不改变上面的结果）：'
+            f"可比较 {w.compared} 个，等次变化 {w.changed_grade} 个（上升 {w.raised} 个，"
+            f"下降 {w.lowered} 个），不可比较 {w.not_comparable} 个。</p>")
+    cells = {(t.from_grade, t.to_grade): t.count for t in w.matrix}
+    head = "".join(f"<th class=num>{_e(g)}</th>" for g in w.grades_to)
+    rows = "".join(
+        f"<tr><th>{_e(g)}</th>" + "".join(
+            f"<td class=num>{cells.get((g, to), '') or ''}</td>" for to in w.grades_to)
+        + "</tr>" for g in w.grades_from)
+    body += (f"<h3>等次变化（行：原等次，列：推演等次）</h3><table><thead><tr><th>原＼推演</th>"
+             f"{head}</tr></thead><tbody>{rows}</tbody></table>")
+    if w.outcome_changes:
+        from dangjian.store.whatif import CONSEQUENCE_CHANGES, HONOUR_CHANGES
+
+        words = {**CONSEQUENCE_CHANGES, **HONOUR_CHANGES}
+        items = "".join(
+            f"<tr><td>{_e(c.title)}</td><td>{_e(words.get(c.change, c.change))}</td><td class=num>{c.count}</td>"
+            f"<td>{_e('、'.join(o.org_name or o.org_id for o in c.orgs))}"
+            f"{'等' if c.count > len(c.orgs) else ''}</td></tr>" for c in w.outcome_changes)
+        body += (f"<h3>结果运用与荣誉资格的变化</h3><table>{_cols(40, 24, 16, 100)}<thead><tr>"
+                 f"<th>事项</th><th>变化</th><th class=num>个数</th><th>组织</th></tr></thead>"
+                 f"<tbody>{items}</tbody></table>")
+    if w.movers:
+        items = "".join(
+            f"<tr><td>{_e(m.org_name or m.org_id)}</td><td>{_e(m.old_grade)}（{_total(m.old_total)}）"
+            f"</td><td>{_e(m.new_grade)}（{_total(m.new_total)}）</td>"
+            f"<td class=num>{_total(m.change) if m.change < 0 else '+' + _total(m.change)}</td></tr>"
+            for m in w.movers)
+        body += (f"<h3>总分变化最大的组织</h3><table>{_cols(60, 34, 34, 22)}<thead><tr>"
+                 f"<th>组织</th><th>原</th><th>推演</th><th class=num>变化</th></tr></thead>"
+                 f"<tbody>{items}</tbody></table>")
+    if w.not_comparable_orgs:
+        shown = "；".join(f"{_e(o.org_name or o.org_id)}：{_e(o.reason)}"
+                         for o in w.not_comparable_orgs)
+        body += f'<h3>不可比较的组织</h3><p class="note">{shown}</p>'
+    return f'<section id="whatif"><h2>附：推演</h2>{body}</section>'
 
 
 def _rejects(data: ReportData) -> str:
