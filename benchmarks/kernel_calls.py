@@ -34,6 +34,18 @@ def assessor(plan) -> Callable[[Any], Any]:
     return plan.assess if has_assess(plan) else plan.score
 
 
+def score_all(plan, lines: list[bytes]) -> list[Any]:
+    """Decode and score a batch of lines the way the kernel scores a batch: its bulk entry
+    `Plan.assess_many` (which pauses the garbage collector while the stream runs) where the
+    plan has one, else one call per record."""
+    if hasattr(plan, "assess_many") and hasattr(plan, "decode"):
+        decode = plan.decode
+        return list(plan.assess_many((row, decode(line, row=row))
+                                     for row, line in enumerate(lines, 1)))
+    decode, assess = decoder(plan), assessor(plan)
+    return [assess(decode(line, row)) for row, line in enumerate(lines, 1)]
+
+
 def _is_reject(item) -> bool:
     return type(item).__name__ == "Reject"
 

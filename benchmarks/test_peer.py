@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import PEER_RECORDS, agree, check_goal, timed
-from .kernel_calls import assessor, decoder, has_assess
+from .kernel_calls import has_assess, score_all
 from .zen_graph import graph_json, verdict
 
 zen = pytest.importorskip("zen", reason="zen-engine is in the `bench` dependency group")
@@ -58,12 +58,12 @@ def test_zen_evaluate_batch(plan, peer_lines, peer_verdicts, figures, benchmark)
 
 
 def test_kernel_in_process_against_zen(plan, peer_lines, figures, benchmark):
-    """Decode, check and score the same records in process, nothing stored or written: without
-    the explanation's text where the kernel can (`Plan.assess`), with it otherwise."""
-    decode, assess = decoder(plan), assessor(plan)
+    """Decode, check and score the same records in process, nothing stored or written, through
+    the kernel's batch entry as zen-engine's is `evaluate_batch`: without the explanation's text
+    where the kernel can (`Plan.assess_many`), with it otherwise."""
 
     def score():
-        return [assess(decode(line, row)) for row, line in enumerate(peer_lines, 1)]
+        return score_all(plan, peer_lines)
 
     seconds, results = timed(benchmark, score)
     assert len(results) == len(peer_lines)
