@@ -50,9 +50,14 @@ class PluginInfo:
 
 
 def _dist_version(module: object) -> str:
+    """The version of the distribution a plugin module comes from: the distribution named like
+    the module first (cheap), then a scan of every installed distribution's files."""
     top = (getattr(module, "__module__", None) or getattr(module, "__name__", "")).split(".")[0]
-    candidates = [*metadata.packages_distributions().get(top, []), top.replace("_", "-")]
-    for dist in candidates:
+    try:
+        return metadata.version(top.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        pass
+    for dist in metadata.packages_distributions().get(top, []):
         try:
             return metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -26,6 +26,7 @@ def explain(
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
+    from dangjian import load_catalog
     from dangjian.errors import NotFound
     from dangjian.store.storage import encode_result
 
@@ -33,7 +34,8 @@ def explain(
     from ..schemes import org_type_title
     from ..store import open_store
 
-    store = open_store(db)
+    catalog = load_catalog()
+    store = open_store(db, catalog)
     try:
         if run is None:
             holding = store.runs_with(org_id)
@@ -51,11 +53,9 @@ def explain(
     if as_json:
         typer.echo(encode_result(result).decode())
         return
-    from dangjian import load_catalog
-
     from ..explain_render import render_result
 
-    render_result(out(), result, org_type_title(load_catalog(), result.org_type))
+    render_result(out(), result, org_type_title(catalog, result.org_type))
 
 
 def _local(stamp: str | None) -> str:

@@ -58,7 +58,7 @@ def report(
         from ..orgs import read_orgs
 
         registry = read_orgs(orgs, catalog)
-    store = open_store(db)
+    store = open_store(db, catalog)
     try:
         from ..report import report_html
 

@@ -111,7 +111,7 @@ def results(
     if fmt == "xlsx" and out_path is None:
         raise fail("XLSX 格式需要用 --out 指定文件")
     catalog = load_catalog()
-    store = open_store(db)
+    store = open_store(db, catalog)
     try:
         run_id = run if run is not None else store.latest_run_id()
         meta = store.run(run_id)

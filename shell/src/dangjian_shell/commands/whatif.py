@@ -64,7 +64,7 @@ def whatif(
         if str(out) == "-":
             raise fail("--out 需要文件名（.csv、.xlsx 或 .jsonl）")
     catalog = load_catalog()
-    store = open_store(db)
+    store = open_store(db, catalog)
     writer = None
     try:
         writer = ComparisonWriter(out) if out is not None else None
