@@ -15,10 +15,15 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _MAX_DIGITS = 200
 
 
+def is_number_text(text: str) -> bool:
+    """Whether `text` is a number as people write it (ASCII digits, sign, point, exponent)."""
+    return _NUMBER.fullmatch(text) is not None
+
+
 def parse_number(text: str) -> Decimal:
     """Written digits as an exact Decimal, or ValueError with a Chinese reason."""
     text = text.strip()
-    if _NUMBER.fullmatch(text) is None:
+    if not is_number_text(text):
         if any(c.isdigit() or c.isnumeric() for c in text if not c.isascii()):
             raise ValueError(f"“{_clip(text)}”不是数字（只能用半角数字0—9书写）")
         if "_" in text:

@@ -17,15 +17,16 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from dangjian.numbers import is_number_text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CHARS = 32_767
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # what openpyxl refuses to write
 
 
 def runs_as_formula(text: str) -> bool:
     """Whether a spreadsheet could take this text for a formula (or a DDE command)."""
-    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
+    return text.startswith(FORMULA_START) and not is_number_text(text)
 
 
 def csv_cell(value: Any) -> Any:
@@ -73,19 +74,6 @@ class CellGuard:
                 head = head[: keep - (_utf16_len(head) - keep)]
             value = head + marker
         return value
-
-    def xlsx_cell(self, sheet, value: Any) -> Any:
-        """A value for `sheet.append` on a write-only sheet: formula-like text as a text cell."""
-        if not isinstance(value, str):
-            return value
-        value = self.text(value)
-        if not runs_as_formula(value):
-            return value
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=value)
-        as_text(cell)
-        return cell
 
     def notes(self, name: str) -> list[str]:
         """What the user must be told about the sheet written to `name`."""

@@ -23,6 +23,7 @@ from typing import Any
 from xml.parsers import expat
 
 from dangjian.errors import InputFileError
+from dangjian.numbers import is_number_text
 
 MAX_ROW = 1_048_576
 MAX_COLUMN = 16_384  # XFD
@@ -31,7 +32,6 @@ RATIO_FLOOR = 1 << 20
 """Parts smaller than this unpacked are not checked for their ratio (tiny parts compress well)."""
 _CHUNK = 1 << 16
 _REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
-_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 _REL_DOCUMENT = "/officeDocument"
 ENV = {"max_bytes": "DANGJIAN_XLSX_MAX_BYTES", "max_ratio": "DANGJIAN_XLSX_MAX_RATIO",
@@ -506,7 +506,8 @@ class _SheetReader:
 
 def _number(text: str) -> int | float | None:
     """A numeric cell's value; NaN, infinities, garbage and absurd lengths give None."""
-    if len(text) > 400 or not _NUMBER.fullmatch(text):
+    text = text.strip()
+    if len(text) > 400 or not is_number_text(text):
         return None
     if _INTEGER.fullmatch(text):
         return int(text)
