@@ -63,6 +63,19 @@ def with_points(scorer: Scorer, points: Callable[[EvalContext], Decimal]) -> Sco
     return scorer
 
 
+Kernel = Callable[[Any], "Decimal | None"]
+"""A scorer's points straight from its input's value as the scheme's typed decoder gives it (an
+int, a float, a label, a list of them), or None when this value needs the general path (a
+rejection, a value the kernel does not handle). The engine's compiled lane (`scoring.lane`)
+calls it when every scored part of a scheme has one; it must agree exactly with `points`."""
+
+
+def with_kernel(scorer: Scorer, kernel: Kernel) -> Scorer:
+    """Attach a kernel (points from the decoded input value alone) to a scorer."""
+    scorer.kernel = kernel  # type: ignore[attr-defined]
+    return scorer
+
+
 @dataclass(frozen=True, kw_only=True)
 class MethodSpec:
     """What a method's `compile` receives for one criterion or component."""

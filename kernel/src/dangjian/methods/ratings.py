@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dangjian.errors import EvaluationRejected
-from dangjian.extension import EvalContext, Method, MethodSpec, Outcome, with_points
-from dangjian.numbers import ZERO, clamp, fmt
+from dangjian.extension import EvalContext, Method, MethodSpec, Outcome, with_kernel, with_points
+from dangjian.numbers import ZERO, clamp, fmt, to_decimal
 from dangjian.methods.params import Params
 
 
@@ -33,7 +33,26 @@ def compile_number(spec: MethodSpec):
         points = value * top / scale
         return ZERO if points < ZERO else top if points > top else points
 
-    return with_points(score, points)
+    known: dict[int, Decimal] = {}  # the points of each whole number met so far
+
+    def kernel(raw) -> Decimal | None:
+        kind = raw.__class__
+        if kind is int:
+            found = known.get(raw)
+            if found is not None:
+                return found
+        elif kind is not float:
+            return None
+        points = to_decimal(raw) * top / scale
+        points = ZERO if points < ZERO else top if points > top else points
+        if kind is int and len(known) < _KNOWN_LIMIT:
+            known[raw] = points
+        return points
+
+    return with_kernel(with_points(score, points), kernel)
+
+
+_KNOWN_LIMIT = 4096
 
 
 def _ballot_counts(value) -> list:
@@ -131,6 +150,27 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         points = total / len(kept) * top / scale
         return ZERO if points < ZERO else top if points > top else points
 
+    # With whole-number ballot values, a list of whole scores and labels sums as ints: the
+    # same Decimal as summing their Decimals (exact either way, exponent 0).
+    whole = {label: int(value) for label, value in ballots.items()
+             if value.as_tuple().exponent == 0}
+    whole_get = whole.get if lean and not trim and len(whole) == len(ballots) else None
+
+    def kernel(raw) -> Decimal | None:
+        if raw.__class__ is not list or whole_get is None:
+            return None
+        count = len(raw)
+        if count < min_raters:
+            return None
+        try:
+            total = sum(map(whole_get, raw, raw))
+        except TypeError:  # a label without a value
+            return None
+        if total.__class__ is not int:  # a score with decimals
+            return None
+        points = Decimal(total) / count * top / scale
+        return ZERO if points < ZERO else top if points > top else points
+
     def score(ctx: EvalContext) -> Outcome:
         raw = ctx.inputs.get(field)
         if raw is None:
@@ -155,7 +195,7 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
         parts.append(f"{trimmed}，平均{mean_text}分，得{points_text}分{tail}")
         return Outcome(points, "".join(parts), {field: raw})
 
-    return with_points(score, points)
+    return with_kernel(with_points(score, points), kernel)
 
 
 METHODS = [

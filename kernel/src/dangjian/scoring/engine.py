@@ -20,6 +20,7 @@ from dangjian.errors import DangjianError, EvaluationRejected, SchemeError
 from dangjian.extension import EvalContext, MethodSpec, Outcome
 from dangjian.scoring.inputs import InputChecker, combine
 from dangjian.scoring.judge import Judge
+from dangjian.scoring.lane import Lane
 from dangjian.models import (ComponentScore, Evaluation, Finding, Line, Organization, Reject, Result,
                      SchemeRef, org_type_id)
 from dangjian.numbers import ROUNDING_MODES, ZERO, clamp, fmt, round_total
@@ -221,6 +222,8 @@ class Plan:
         self._typed, self._typed_complete = typed_decoder(scheme.inputs)
         self._input_names = tuple(spec.name for spec in scheme.inputs)
         self._required = frozenset(spec.name for spec in scheme.inputs if spec.required)
+        self.lane = Lane.build(self)
+        """The compiled lane from a JSONL line to its stored row (`scoring.lane`), or None."""
 
     # -- organizations ----------------------------------------------------------------------
     def org_type_id(self, text: str) -> str | None:

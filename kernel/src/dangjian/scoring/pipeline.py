@@ -42,10 +42,19 @@ def assess_chunk(plan: Plan, chunk: list[tuple[int, Any]], source: str | None,
     `out` adds the result's JSON (for an output file), with explanation lines if `lines`.
     """
     items: list[Scored | Reject] = []
+    append = items.append
     assess = plan.score if lines else plan.assess
+    # The compiled lane takes each well-formed line straight to its row (not when an output
+    # file wants the result itself, nor when organizations come from a registry).
+    lane = plan.lane if not out and registry is None else None
     for row, raw in chunk:
-        if isinstance(raw, bytes):
+        if raw.__class__ is bytes:
             given = raw.rstrip(b"\r\n")
+            if lane is not None:
+                item = lane(row, given)
+                if item is not None:
+                    append(item)
+                    continue
             evaluation = plan.decode(given, row=row, source=source)
         else:
             evaluation = raw
@@ -150,7 +159,15 @@ def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
         yield chunk
 
 
-def score_records(
+def score_records(plan: Plan, records: Iterable[tuple[int, Any]], **options: Any
+                  ) -> Iterator[Scored | Reject]:
+    """Assess `(row, raw)` records in input order; every record yields a Scored or a Reject
+    (`score_chunks`, one item at a time)."""
+    for chunk in score_chunks(plan, records, **options):
+        yield from chunk
+
+
+def score_chunks(
     plan: Plan,
     records: Iterable[tuple[int, Any]],
     *,
@@ -161,15 +178,16 @@ def score_records(
     plugin_selection: str | None = None,
     out: bool = False,
     lines: bool = False,
-) -> Iterator[Scored | Reject]:
-    """Assess `(row, raw)` records in input order; every record yields a Scored or a Reject.
+) -> Iterator[list[Scored | Reject]]:
+    """Assess `(row, raw)` records chunk by chunk, in input order; every record becomes a
+    Scored or a Reject.
 
     With `workers > 1` the plan is rebuilt in each worker process from the installed plugins
     (the same catalogue the parent sees), so only installed schemes can run in parallel.
     """
     if workers <= 1:
         for chunk in chunks(records, chunk_size):
-            yield from assess_chunk(plan, chunk, source, registry, out=out, lines=lines)
+            yield assess_chunk(plan, chunk, source, registry, out=out, lines=lines)
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     selection = plugin_selection if plugin_selection is not None else os.environ.get(
@@ -180,6 +198,6 @@ def score_records(
         for chunk in chunks(records, chunk_size):
             pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
             if len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()

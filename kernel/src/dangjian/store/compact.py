@@ -51,8 +51,14 @@ class Scored(NamedTuple):
 def pack_profile(result: Result) -> bytes:
     """The outcome many organizations share: points grade, vetoes, consequences, eligibility,
     findings."""
-    return _pack((result.points_grade, result.vetoes, result.consequences, result.eligibility,
-                  result.findings))
+    return pack_outcome(result.points_grade, result.vetoes, result.consequences,
+                        result.eligibility, result.findings)
+
+
+def pack_outcome(points_grade: str, vetoes: list[Fired], consequences: list[Fired],
+                 eligibility: list[Eligibility], findings: list[Finding]) -> bytes:
+    """A profile from its parts (`pack_profile` of a result with them)."""
+    return _pack((points_grade, vetoes, consequences, eligibility, findings))
 
 
 class _OrgName(msgspec.Struct):
@@ -71,17 +77,28 @@ def pack_head(result: Result, given_name: str | None = None) -> bytes:
     component points, distance to next band."""
     band = result.to_next_band
     name = None if given_name is not None and given_name == result.org_name else result.org_name
-    return _pack((name, [_pack_decimal(c.points) for c in result.components],
-                  band.grade if band is not None else None,
-                  band.points if band is not None else None))
+    return pack_head_values(name, [pack_decimal(c.points) for c in result.components],
+                            band.grade if band is not None else None,
+                            band.points if band is not None else None)
 
 
-def _pack_decimal(value: Decimal | None) -> str | bytes | None:
+def pack_head_values(name: str | None, points: list, next_grade: str | None,
+                     next_points: Decimal | None) -> bytes:
+    """A head from its parts: the name (None when the input gives it), the component points
+    already packed (`pack_decimal`), the next band's grade and distance."""
+    return _pack((name, points, next_grade, next_points))
+
+
+def pack_decimal(value: Decimal | None) -> str | bytes | None:
     """A long exact decimal (79.44827586206896551724137931) as its digits in binary, with the
     number of decimal places in the first byte; a short one as its text."""
     if value is None:
         return None
-    text = str(value)
+    return pack_decimal_text(str(value))
+
+
+def pack_decimal_text(text: str) -> str | bytes:
+    """`pack_decimal` of a decimal written as `str(value)`."""
     if len(text) <= 12 or "E" in text or "." not in text:
         return text
     whole, places = text.split(".")

@@ -19,7 +19,7 @@ import msgspec
 from dangjian.store.compact import Scored, Unpacker
 from dangjian.scoring.engine import Plan
 from dangjian.models import Finding, Organization, Reject
-from dangjian.scoring.pipeline import chunks, score_records
+from dangjian.scoring.pipeline import score_chunks
 from dangjian.store.storage import RunMeta, RunStage, RunSummary, Store
 
 
@@ -86,19 +86,20 @@ def score_run(
     gc.disable()
     try:
         for part, run_input in enumerate(inputs):
-            for chunk in chunks(score_records(plan, run_input.records, workers=workers,
-                                              source=run_input.source, registry=registry,
-                                              chunk_size=chunk_size, out=out, lines=lines),
-                                chunk_size):
-                for item in stage.add(chunk, run_input.source, part):
-                    summary.read += 1
-                    if isinstance(item, Reject):
+            for chunk in score_chunks(plan, run_input.records, workers=workers,
+                                      source=run_input.source, registry=registry,
+                                      chunk_size=chunk_size, out=out, lines=lines):
+                chunk = stage.add(chunk, run_input.source, part)
+                summary.read += len(chunk)
+                for item in chunk:
+                    if item.__class__ is Reject:
                         summary.rejected += 1
                     else:
-                        summary.scored += 1
-                        grades[item.grade] = grades.get(item.grade, 0) + 1
+                        grade = item.grade
+                        grades[grade] = grades.get(grade, 0) + 1
                     if each is not None:
                         each(item)
+        summary.scored = summary.read - summary.rejected
         if collecting:
             gc.enable()
         stage.finish()

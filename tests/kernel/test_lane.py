@@ -1,0 +1,158 @@
+"""The compiled lane (`scoring.lane`) stores exactly the row the general path stores, for every
+record it takes; everything else it hands back (None) for the general path to decide."""
+
+from __future__ import annotations
+
+import copy
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dangjian import Scheme
+from dangjian.scoring.pipeline import assess_chunk
+from dangjian.store.compact import unpack_profile
+from tests.conftest import catalog_with_scheme
+
+from .reference import catalog_for, read
+
+HEADER, CASES = read()
+
+
+@pytest.fixture(scope="module")
+def reference_catalog():
+    return catalog_for([msgspec.convert(s, Scheme, strict=False) for s in HEADER.schemes])
+
+
+def general(plan):
+    """The same plan without its lane: every record through `Plan.decode` and `Plan.assess`."""
+    plain = copy.copy(plan)
+    plain.lane = None
+    return plain
+
+
+def both(plan, plain, raw: bytes, row: int = 1):
+    (expected,) = assess_chunk(plain, [(row, raw)], None, None)
+    return plan.lane(row, raw), expected
+
+
+def test_the_lane_agrees_with_the_general_path_on_every_reference_case(reference_catalog):
+    taken = differ = 0
+    for case in CASES:
+        if case.org is not None:  # organizations from a registry always take the general path
+            continue
+        plan = reference_catalog.plan(case.scheme)
+        if plan.lane is None:
+            continue
+        fast, expected = both(plan, general(plan), msgspec.json.encode(case.evaluation), case.row)
+        if fast is not None:
+            taken += 1
+            differ += fast != expected
+    assert differ == 0
+    # The reference scheme's golden cases and its 300 generated records: most take the lane.
+    assert taken >= 300
+
+
+def test_the_reference_schemes_golden_case_takes_the_lane(catalog):
+    plan = catalog.plan("jilin-health-2019")
+    raw = (b'{"org_id":"g01","org":{"name":"\xe7\xac\xac\xe4\xb8\x80\xe6\x94\xaf\xe9\x83\xa8",'
+           b'"type":"branch"},"inputs":{"onsite":[95],"superior":80}}')
+    fast, expected = both(plan, general(plan), raw)
+    # 0.7 x 95 + 0.3 x 80 = 90.50: 好, every honour open.
+    assert fast == expected
+    assert (fast.org_id, fast.org_type, fast.grade, fast.total) == ("g01", "branch", "好", "90.50")
+    points_grade, vetoes, consequences, eligibility, findings = unpack_profile(fast.profile)
+    assert points_grade == "好" and vetoes == [] and consequences == []
+    assert all(e.eligible for e in eligibility)
+
+
+def test_a_type_written_as_its_title_is_stored_as_its_id(catalog):
+    plan = catalog.plan("jilin-health-2019")
+    raw = '{"org_id":"t1","org":{"type":"党支部"},"inputs":{"onsite":["好","差",88],"superior":70}}'
+    fast, expected = both(plan, general(plan), raw.encode())
+    # (95 + 50 + 88) / 3 = 77.666…; 0.7 x 77.666… + 0.3 x 70 = 75.37: 一般, talk and rectify.
+    assert fast == expected and (fast.org_type, fast.total, fast.grade) == ("branch", "75.37", "一般")
+
+
+@pytest.mark.parametrize("inputs", [
+    '{"onsite":[89.99],"superior":89.99}',  # scores with decimals: the general path's Decimals
+    '{"onsite":{"好":30,"较好":5},"superior":100}',  # a table of ballot counts
+    '{"onsite":95,"superior":80}',  # one score, not a list
+    '{"onsite":[],"superior":80}',  # no raters: rejected
+    '{"onsite":["优秀"],"superior":80}',  # not a ballot: rejected
+    '{"onsite":[90]}',  # the superior's score missing: rejected
+])
+def test_what_the_lane_leaves_to_the_general_path(catalog, inputs):
+    plan = catalog.plan("jilin-health-2019")
+    raw = f'{{"org_id":"x1","org":{{"type":"branch"}},"inputs":{inputs}}}'.encode()
+    assert plan.lane(1, raw) is None
+
+
+def test_schemes_with_activities_or_plugin_methods_have_no_lane(catalog):
+    assert catalog.plan("hubei-organs-2022").lane is None
+    plan = catalog_with_scheme("""
+id = "only-checklist"
+title = "清单"
+version = "1"
+org_types = ["branch"]
+max = 10
+[[inputs]]
+name = "done"
+title = "完成事项"
+type = "list"
+items = "label"
+choices = ["甲", "乙"]
+[[criteria]]
+id = "c1"
+title = "清单"
+max = 10
+method = "checklist"
+input = "done"
+params = { items = ["甲", "乙"], deduct = 5 }
+[[bands]]
+grade = "合格"
+min = 0
+""").plan("only-checklist")
+    assert plan.lane is None
+
+
+# -- generated records, good and bad --------------------------------------------------------------
+rater = st.one_of(
+    st.integers(min_value=-3, max_value=103),
+    st.sampled_from([89.99, 79.995, 0.5, 100.0, -0.0, 95.0]),
+    st.sampled_from(["好", "较好", "一般", "差", "优秀", " 好", ""]),
+)
+onsite = st.one_of(st.lists(rater, max_size=45), rater,
+                   st.just({"好": 3, "差": 1}), st.none())
+superior = st.one_of(st.integers(min_value=-2, max_value=102),
+                     st.sampled_from([89.99, 59.995, 100.5, "80", True]), st.none())
+flag = st.one_of(st.booleans(), st.none(), st.just("是"))
+org_type = st.sampled_from(["branch", "committee", "党支部", "党委", "党组", "", "village"])
+org_id = st.sampled_from(["o1", "", "  ", "a\x00b", "支部-7"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(onsite=onsite, superior=superior, integrity=flag, serious=flag, org_type=org_type,
+       org_id=org_id, inline=st.booleans())
+def test_generated_records_store_the_same_row_through_either_path(
+        onsite, superior, integrity, serious, org_type, org_id, inline):
+    plan = _REFERENCE
+    inputs = {k: v for k, v in (("onsite", onsite), ("superior", superior),
+                                ("integrity_problem", integrity), ("serious", serious))
+              if v is not None}
+    record = {"org_id": org_id, "inputs": inputs}
+    if inline:
+        record["org"] = {"name": "某支部", "type": org_type}
+    fast, expected = both(plan, _PLAIN, msgspec.json.encode(record))
+    assert fast is None or fast == expected
+
+
+def _reference_plan():
+    from dangjian import load_catalog
+
+    return load_catalog().plan("jilin-health-2019")
+
+
+_REFERENCE = _reference_plan()
+_PLAIN = general(_REFERENCE)
