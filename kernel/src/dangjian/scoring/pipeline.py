@@ -27,6 +27,7 @@ from dangjian.errors import DangjianError
 from dangjian.models import Evaluation, Organization, Reject
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
+_new = tuple.__new__
 
 
 def _failure(plan: Plan, row: int, evaluation: Evaluation, exc: BaseException) -> Reject:
@@ -93,6 +94,9 @@ def assess_chunk(plan: Plan, chunk: list[tuple[int, Any]], source: str | None,
 _worker_plan: Plan | None = None
 _worker_registry: Mapping[str, Organization] | None = None
 _worker_error: str | None = None
+_forked: tuple[Plan, Mapping[str, Organization] | None] | None = None
+"""The parent's plan and registry while it forks its workers: a forked worker starts with them
+in memory instead of loading the catalogue again."""
 
 
 class _WhileParentLives:
@@ -126,6 +130,9 @@ def _init_worker(scheme_id: str, selected: str | None, registry) -> None:
     sys.stderr = _WhileParentLives(sys.stderr, parent)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     gc.disable()
+    if _forked is not None and _forked[0].scheme.id == scheme_id:
+        _worker_plan, _worker_registry = _forked
+        return
     try:
         from dangjian.catalogue.plugins import load_catalog
 
@@ -145,7 +152,14 @@ def _work(args: tuple[list, str | None, bool, bool]) -> list[Scored | Reject]:
     chunk, source, out, lines = args
     if _worker_plan is None:
         raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
-    return assess_chunk(_worker_plan, chunk, source, _worker_registry, out=out, lines=lines)
+    items = assess_chunk(_worker_plan, chunk, source, _worker_registry, out=out, lines=lines)
+    # Plain tuples cross the pipe several times faster than named ones (`_received`).
+    return [item if item.__class__ is Reject else tuple(item) for item in items]
+
+
+def _received(items: list) -> list[Scored | Reject]:
+    """A worker's chunk as it was scored."""
+    return [item if item.__class__ is Reject else _new(Scored, item) for item in items]
 
 
 def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
@@ -182,22 +196,55 @@ def score_chunks(
     """Assess `(row, raw)` records chunk by chunk, in input order; every record becomes a
     Scored or a Reject.
 
-    With `workers > 1` the plan is rebuilt in each worker process from the installed plugins
-    (the same catalogue the parent sees), so only installed schemes can run in parallel.
+    With `workers > 1` this process is one of the workers: `workers - 1` processes score
+    chunks beside it, and whenever they have enough in hand and nothing is ready to be stored,
+    this process scores the next chunk itself. So the work balances itself over the processes,
+    storing included. A forked worker starts with this process's plan in memory; where there is
+    no fork, each rebuilds it from the installed plugins (the same catalogue the parent sees, so
+    there only installed schemes can run in parallel).
     """
     if workers <= 1:
         for chunk in chunks(records, chunk_size):
             yield assess_chunk(plan, chunk, source, registry, out=out, lines=lines)
         return
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    global _forked
+    forking = hasattr(os, "fork")
+    context = multiprocessing.get_context("fork" if forking else "spawn")
     selection = plugin_selection if plugin_selection is not None else os.environ.get(
         "DANGJIAN_PLUGINS")
-    with context.Pool(workers, initializer=_init_worker,
-                      initargs=(plan.scheme.id, selection, registry)) as pool:
-        pending: deque = deque()
+    helpers = workers - 1
+    in_flight = 2 * helpers  # chunks handed to the other processes at a time
+    _forked = (plan, registry) if forking else None
+    try:
+        pool = context.Pool(helpers, initializer=_init_worker,
+                            initargs=(plan.scheme.id, selection, registry))
+    finally:
+        _forked = None
+    with pool:
+        pending: deque = deque()  # in input order: a chunk's result, or the promise of one
+        handed = 0
         for chunk in chunks(records, chunk_size):
-            pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+            # Hand on, in order, what is done (the caller stores it).
+            while pending and (pending[0].__class__ is list or pending[0].ready()):
+                head = pending.popleft()
+                if head.__class__ is not list:
+                    handed -= 1
+                    head = _received(head.get())
+                yield head
+            if handed < in_flight:
+                pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
+                handed += 1
+            elif len(pending) < 4 * in_flight:
+                # The others have enough in hand and nothing is ready to store: score this
+                # chunk here rather than wait.
+                pending.append(assess_chunk(plan, chunk, source, registry, out=out,
+                                            lines=lines))
+            else:
+                head = pending.popleft()
+                handed -= 1
+                yield _received(head.get())
+                pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
+                handed += 1
         while pending:
-            yield pending.popleft().get()
+            head = pending.popleft()
+            yield head if head.__class__ is list else _received(head.get())
