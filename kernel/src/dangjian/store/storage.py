@@ -231,8 +231,7 @@ _STAGE_TABLES = (
     " head BLOB, input BLOB, org BLOB)",
     "CREATE TABLE profiles (id INTEGER PRIMARY KEY, body BLOB)",
     "CREATE TABLE rejects (row INTEGER, source TEXT, org_id TEXT, field TEXT, reason TEXT)",
-    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER, source TEXT)"
-    " WITHOUT ROWID",
+    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER) WITHOUT ROWID",
 )
 
 
@@ -279,19 +278,22 @@ class RunStage:
             self.conn.execute(sql)
         self.conn.execute("BEGIN")
         self._profiles: dict[bytes, int] = {}
+        self._sources: dict[int, str | None] = {}
+        """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
     def add(self, items: list[Scored | Reject], source: str | None, part: int = 0
             ) -> list[Scored | Reject]:
         """Stage a batch in input order (`part`: which input of the run it comes from);
         returns it with repeated organizations rejected."""
         conn = self.conn
+        self._sources.setdefault(part, source)
         scored = [item for item in items if not isinstance(item, Reject)]
         if scored:
             # Each id keeps its first row (INSERT OR IGNORE, in input order); only when some
             # were ignored are the batch's ids looked up to find the repeated rows.
             before = conn.total_changes
-            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?)",
-                             [(item.org_id, part, item.row, source) for item in scored])
+            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+                             [(item.org_id, part, item.row) for item in scored])
             if conn.total_changes - before != len(scored):
                 items = self._reject_repeated(items, source, part)
             profiles = self._profiles
@@ -333,9 +335,9 @@ class RunStage:
         for start in range(0, len(ids), 500):
             some = ids[start:start + 500]
             marks = ", ".join("?" * len(some))
-            for org_id, part, row, source in self.conn.execute(
-                    f"SELECT org_id, part, row, source FROM ids WHERE org_id IN ({marks})", some):
-                found[org_id] = (part, row, source)
+            for org_id, part, row in self.conn.execute(
+                    f"SELECT org_id, part, row FROM ids WHERE org_id IN ({marks})", some):
+                found[org_id] = (part, row, self._sources[part])
         return found
 
     def results(self, unpacker: Unpacker) -> Iterator[Result]:
