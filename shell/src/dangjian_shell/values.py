@@ -7,7 +7,8 @@ than `dangjian score` needs for a small file. Our commands take only `str`, `boo
 itself when the outcome is certain: a string as given, an ASCII decimal integer within range,
 a path (checked by Typer's own `coerce_cli_path`, as before). Any other value (`5.0`, `1_000`,
 an integer out of range, a path Typer would refuse, …) goes to Typer's own conversion, so it is
-converted or refused with exactly Typer's message.
+converted or refused with exactly Typer's message. With a Typer that converts otherwise (before
+0.29, or when its internals move), nothing here applies and Typer converts everything itself.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from typer._coercion import RuntimeParam, build_runtime_param, resolve_type_descriptor
-from typer._param_types import coerce_cli_path
+try:
+    from typer._coercion import RuntimeParam, build_runtime_param, resolve_type_descriptor
+    from typer._param_types import coerce_cli_path
+except ImportError:  # another Typer: it converts every value itself
+    RuntimeParam = None  # type: ignore[assignment,misc]
+_BASE: Any = RuntimeParam if RuntimeParam is not None else object
 
 _MISS = object()
 """A value `PlainValue` leaves to Typer."""
@@ -39,7 +44,7 @@ def plain_value(param: Any) -> PlainValue | None:
 
 
 @dataclass(frozen=True)
-class PlainValue(RuntimeParam):
+class PlainValue(_BASE):
     """A Typer runtime conversion that needs no pydantic for ordinary values."""
 
     leaf: type
@@ -90,6 +95,8 @@ def typer_value(plain: PlainValue, value: Any, param: Any, ctx: Any) -> Any:
 def use_plain_values(params: Any) -> None:
     """Give each of these Typer parameters the conversion without pydantic, where it applies
     (Typer builds its own when first needed, in `get_runtime_param`)."""
+    if RuntimeParam is None:
+        return
     for param in params:
         if getattr(param, "_runtime_param", _MISS) is None:
             plain = plain_value(param)
