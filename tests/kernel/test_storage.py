@@ -12,7 +12,7 @@ import pytest
 
 from dangjian import NotFound
 from dangjian.store.runner import RunInput, run_meta, score_batch, score_run
-from dangjian.store.storage import MIGRATIONS, Store, encode_result, migrate
+from dangjian.store.storage import MIGRATIONS, Store, encode_result, migrate, pending_migrations
 from tests.conftest import evaluation
 
 from .test_engine import weighted  # noqa: F401  (fixture)
@@ -68,6 +68,76 @@ def test_migrations_are_recorded_and_run_once(tmp_path):
     Store(tmp_path / "m.db").close()
     names = [r[0] for r in sqlite3.connect(tmp_path / "m.db").execute("select name from _migrations")]
     assert names[0] == "m001_initial" and len(names) == len(set(names))
+
+
+def indexes(conn) -> set[str]:
+    return {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+MIXED = [(1, evaluation("a", onsite=[95], superior=80)),
+         (2, evaluation("c1", org_type="committee", onsite=[95], superior=90)),
+         (3, evaluation("c2", org_type="committee", onsite=[70], superior=60)),
+         (4, evaluation("b", onsite=[70], superior=60)),
+         (5, evaluation("d", onsite=[96], superior=85))]
+
+
+def filtered(store, run_id) -> dict:
+    """Org ids and counts of a run by grade, by type and by both."""
+    out = {}
+    for grade in (None, "好", "一般"):
+        for org_type in (None, "branch", "committee"):
+            ids = [r.org_id for r in store.results(run_id, grade=grade, org_type=org_type)]
+            assert store.count_results(run_id, grade=grade, org_type=org_type) == len(ids)
+            out[grade, org_type] = ids
+    return out
+
+
+EXPECTED = {
+    (None, None): ["a", "c1", "c2", "b", "d"], (None, "branch"): ["a", "b", "d"],
+    (None, "committee"): ["c1", "c2"], ("好", None): ["a", "c1", "d"],
+    ("好", "branch"): ["a", "d"], ("好", "committee"): ["c1"], ("一般", None): ["c2", "b"],
+    ("一般", "branch"): ["b"], ("一般", "committee"): ["c2"]}
+
+
+def test_results_filtered_by_grade_and_type_read_only_their_run(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    assert "scored_grade" not in indexes(store.conn)
+    score_batch(weighted, records(), store=store)
+    run_id = score_batch(weighted, MIXED, store=store).run_id
+    score_batch(weighted, records(), store=store, meta=run_meta(weighted, note="后一批"))
+    assert filtered(store, run_id) == EXPECTED
+    assert store.count_results(run_id, grade="较差") == 0
+    assert list(store.results(run_id, grade="好", org_type="branch", limit=1, offset=1)) != []
+    assert [r.org_id for r in store.results(run_id, grade="好", limit=1, offset=1)] == ["c1"]
+
+
+def test_a_database_from_before_m004_loses_the_grade_index_and_filters_the_same(
+        tmp_path, weighted):
+    path = tmp_path / "runs.db"
+    store = Store(path)
+    run_id = score_batch(weighted, MIXED, store=store).run_id
+    store.close()
+    with sqlite3.connect(path) as conn:  # as m001-m003 left it
+        conn.execute("CREATE INDEX scored_grade ON scored (grade, org_type)")
+        conn.execute("DELETE FROM _migrations WHERE name = 'm004_no_grade_index'")
+    conn.close()
+    store = Store(path)
+    assert pending_migrations(store.conn) == [] and "scored_grade" not in indexes(store.conn)
+    assert "scored_org_id" in indexes(store.conn)
+    assert filtered(store, run_id) == EXPECTED
+
+
+def test_a_new_database_is_made_without_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from dangjian.store.storage import Store; Store(sys.argv[1]).close();"
+            " print('sqlite_utils' in sys.modules)")
+    for _ in range(2):  # new, then opened again
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "n.db")],
+                              capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == "False"
 
 
 def test_unknown_run_and_org_are_not_found(tmp_path, weighted):
@@ -156,7 +226,7 @@ def test_a_database_of_the_previous_layout_still_opens_and_reads(tmp_path, weigh
     db = sqlite_utils.Database(path)
     db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
     for migration in MIGRATIONS[:2]:
-        migration(db)
+        migration(db.conn)
         db["_migrations"].insert({"name": migration.__name__.lstrip("_"), "applied_at": "x"})
     full = weighted.score(records()[0][1])
     payload = encode_result(msgspec.structs.replace(full, lines=[])).decode()
@@ -176,7 +246,8 @@ def test_a_database_of_the_previous_layout_still_opens_and_reads(tmp_path, weigh
     assert [r["id"] for r in store.runs_with("a")] == [1]
     run_id = score_batch(weighted, records(), store=store).run_id
     assert run_id == 2 and store.result(2, "a").total == full.total
-    migrate(store.db)  # nothing left to do
+    migrate(store.conn)  # nothing left to do
+    assert pending_migrations(store.conn) == []
 
 
 QUOTA = (Path(__file__).parents[1] / "cli" / "data" / "quota.toml").read_text(encoding="utf-8")

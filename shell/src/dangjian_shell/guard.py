@@ -9,6 +9,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from .values import use_plain_values
+
 DEBUG_ENV = "DANGJIAN_DEBUG"
 
 
@@ -29,6 +31,7 @@ HELP_TEXT = "显示帮助并退出"
 def _chinese_help(option):
     if option is not None:
         option.help = HELP_TEXT
+        use_plain_values([option])
     return option
 
 
@@ -40,7 +43,12 @@ def _help_text(text: str) -> str:
 
 class LocalCommand(TyperCommand):
     """A command whose help speaks Chinese throughout, and whose examples are written the way
-    `dangjian` runs on this machine (`uv run dangjian …`)."""
+    `dangjian` runs on this machine (`uv run dangjian …`). Its values are converted without
+    pydantic where Typer's result is certain (`values`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_plain_values(self.params)
 
     def get_help_option(self, ctx):
         return _chinese_help(super().get_help_option(ctx))
@@ -52,6 +60,10 @@ class LocalCommand(TyperCommand):
 class GuardedGroup(TyperGroup):
     """Runs a command; `DangjianError`, `OSError` and SQLite errors end in one readable line
     on stderr and a non-zero exit, never in a traceback (set DANGJIAN_DEBUG=1 to see one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_plain_values(self.params)
 
     def get_help_option(self, ctx):
         return _chinese_help(super().get_help_option(ctx))

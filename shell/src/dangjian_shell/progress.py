@@ -57,10 +57,12 @@ class ScoringProgress:
         self._progress = None
 
     def __enter__(self):
+        if not self.wanted:  # nothing is shown: rich is not even imported
+            return lambda item: item
         from .console import err
 
         console = self.console if self.console is not None else err()
-        if not (self.wanted and console.is_terminal):
+        if not console.is_terminal:
             return lambda item: item
         from rich.progress import (
             BarColumn,

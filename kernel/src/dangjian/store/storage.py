@@ -11,6 +11,15 @@ as JSON for a spreadsheet row), the organization when it came from `--orgs`, and
 hash, in `schemes`. Explanations are not stored: `result(..., with_lines=True)` renders them
 again by compiling the stored scheme with the installed methods and scoring the stored inputs.
 
+A run's rows are `scored.id` from `runs.first_id` to `runs.last_id` (the rowid), so reading one
+run, filtered by grade or organization type or not, reads only that range; the only index on
+`scored` is by organization id (explain, "which runs hold this organization"). The index on
+(grade, org_type) that m003 made is dropped by m004: it served no query of one run and cost
+about 2.5 us per row stored.
+
+The database is opened, migrated and written with `sqlite3` alone; `Store.db` (sqlite-utils,
+which imports numpy where it is installed) is made only for the flags tracked per run.
+
 Runs stored before this layout (tables `results` and `lines`, `runs.layout` empty) are read as
 they were written.
 """
@@ -50,48 +59,57 @@ class DatabaseBusy(DangjianError):
     """Another program holds the database's write lock for longer than we wait."""
 
 
-def _m001_initial(db) -> None:
-    db["runs"].create({
-        "id": int, "scheme_id": str, "scheme_version": str, "scheme_hash": str,
-        "plugin_versions": str, "input_digest": str, "sources": str, "started_at": str,
-        "finished_at": str, "read": int, "scored": int, "rejected": int, "workers": int,
-        "grades": str, "note": str,
-    }, pk="id", if_not_exists=True)
-    db["results"].create({
-        "run_id": int, "seq": int, "org_id": str, "org_name": str, "org_type": str,
-        "total": float, "grade": str, "payload": str,
-    }, pk=("run_id", "seq"), foreign_keys=[("run_id", "runs", "id")], if_not_exists=True)
-    db["lines"].create({"run_id": int, "seq": int, "org_id": str, "payload": str},
-                       pk=("run_id", "seq"), foreign_keys=[("run_id", "runs", "id")],
-                       if_not_exists=True)
-    db["rejects"].create({
-        "run_id": int, "row": int, "source": str, "org_id": str, "field": str, "reason": str,
-    }, foreign_keys=[("run_id", "runs", "id")], if_not_exists=True)
-    db["results"].create_index(["run_id", "org_id"], if_not_exists=True)
-    db["results"].create_index(["run_id", "grade"], if_not_exists=True)
-    db["rejects"].create_index(["run_id"], if_not_exists=True)
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    conn.execute('CREATE TABLE IF NOT EXISTS "runs" (\n   "id" INTEGER PRIMARY KEY,\n'
+                 '   "scheme_id" TEXT,\n   "scheme_version" TEXT,\n   "scheme_hash" TEXT,\n'
+                 '   "plugin_versions" TEXT,\n   "input_digest" TEXT,\n   "sources" TEXT,\n'
+                 '   "started_at" TEXT,\n   "finished_at" TEXT,\n   "read" INTEGER,\n'
+                 '   "scored" INTEGER,\n   "rejected" INTEGER,\n   "workers" INTEGER,\n'
+                 '   "grades" TEXT,\n   "note" TEXT\n)')
+    conn.execute('CREATE TABLE IF NOT EXISTS "results" (\n'
+                 '   "run_id" INTEGER REFERENCES "runs"("id"),\n   "seq" INTEGER,\n'
+                 '   "org_id" TEXT,\n   "org_name" TEXT,\n   "org_type" TEXT,\n'
+                 '   "total" REAL,\n   "grade" TEXT,\n   "payload" TEXT,\n'
+                 '   PRIMARY KEY ("run_id", "seq")\n)')
+    conn.execute('CREATE TABLE IF NOT EXISTS "lines" (\n'
+                 '   "run_id" INTEGER REFERENCES "runs"("id"),\n   "seq" INTEGER,\n'
+                 '   "org_id" TEXT,\n   "payload" TEXT,\n   PRIMARY KEY ("run_id", "seq")\n)')
+    conn.execute('CREATE TABLE IF NOT EXISTS "rejects" (\n'
+                 '   "run_id" INTEGER REFERENCES "runs"("id"),\n   "row" INTEGER,\n'
+                 '   "source" TEXT,\n   "org_id" TEXT,\n   "field" TEXT,\n   "reason" TEXT\n)')
+    _index(conn, "results", "run_id", "org_id")
+    _index(conn, "results", "run_id", "grade")
+    _index(conn, "rejects", "run_id")
 
 
-def _m002_tracked_flags(db) -> None:
+def _m002_tracked_flags(conn: sqlite3.Connection) -> None:
     """Flags (finding codes) followed per scheme and organization until cleared (`tracking`)."""
-    db["tracked_flags"].create({
-        "id": int, "scheme_id": str, "org_id": str, "org_name": str, "flag": str,
-        "severity": str, "message": str, "raised_run": int, "raised_on": str, "last_run": int,
-        "last_on": str, "cleared_run": int, "cleared_on": str, "cleared_by": str, "note": str,
-    }, pk="id", if_not_exists=True)
-    db["tracked_runs"].create({"scheme_id": str, "run_id": int, "run_on": str, "applied_at": str},
-                              pk=("scheme_id", "run_id"), if_not_exists=True)
-    db["tracked_flags"].create_index(["scheme_id", "org_id", "flag"], if_not_exists=True)
-    db["tracked_flags"].create_index(["scheme_id", "cleared_on"], if_not_exists=True)
+    conn.execute('CREATE TABLE IF NOT EXISTS "tracked_flags" (\n   "id" INTEGER PRIMARY KEY,\n'
+                 '   "scheme_id" TEXT,\n   "org_id" TEXT,\n   "org_name" TEXT,\n'
+                 '   "flag" TEXT,\n   "severity" TEXT,\n   "message" TEXT,\n'
+                 '   "raised_run" INTEGER,\n   "raised_on" TEXT,\n   "last_run" INTEGER,\n'
+                 '   "last_on" TEXT,\n   "cleared_run" INTEGER,\n   "cleared_on" TEXT,\n'
+                 '   "cleared_by" TEXT,\n   "note" TEXT\n)')
+    conn.execute('CREATE TABLE IF NOT EXISTS "tracked_runs" (\n   "scheme_id" TEXT,\n'
+                 '   "run_id" INTEGER,\n   "run_on" TEXT,\n   "applied_at" TEXT,\n'
+                 '   PRIMARY KEY ("scheme_id", "run_id")\n)')
+    _index(conn, "tracked_flags", "scheme_id", "org_id", "flag")
+    _index(conn, "tracked_flags", "scheme_id", "cleared_on")
 
 
-def _m003_compact_runs(db) -> None:
+def _index(conn: sqlite3.Connection, table: str, *columns: str) -> None:
+    """An index named and written as the first databases had it (made with sqlite-utils)."""
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    conn.execute(f'CREATE INDEX IF NOT EXISTS "idx_{table}_{"_".join(columns)}"\n'
+                 f'    ON "{table}" ({quoted})')
+
+
+def _m003_compact_runs(conn: sqlite3.Connection) -> None:
     """Compact runs: inputs and numbers per organization, the scheme once per hash, no text.
 
     A run's rows are `scored.id` from `first_id` to `last_id`, in input order. Older runs keep
     their `results` and `lines` rows and are read from them.
     """
-    conn = db.conn
     for column, kind in (("layout", "INTEGER"), ("first_id", "INTEGER"),
                          ("last_id", "INTEGER"), ("as_of", "TEXT"), ("out_digest", "TEXT"),
                          ("batch_findings", "TEXT")):
@@ -104,26 +122,55 @@ def _m003_compact_runs(db) -> None:
     conn.execute("CREATE TABLE IF NOT EXISTS profiles (run_id INTEGER, id INTEGER, body BLOB,"
                  " PRIMARY KEY (run_id, id)) WITHOUT ROWID")
     # Explain and "which runs hold this organization" look up by id; results filter by grade
-    # and type. The run itself is a range of `scored.id`, which every index carries.
+    # and type (until m004). The run itself is a range of `scored.id`, which every index carries.
     conn.execute("CREATE INDEX IF NOT EXISTS scored_org_id ON scored (org_id)")
     conn.execute("CREATE INDEX IF NOT EXISTS scored_grade ON scored (grade, org_type)")
     conn.execute("CREATE INDEX IF NOT EXISTS runs_identity ON runs (scheme_hash, input_digest)")
 
 
-MIGRATIONS: list[Callable] = [_m001_initial, _m002_tracked_flags, _m003_compact_runs]
+def _m004_no_grade_index(conn: sqlite3.Connection) -> None:
+    """No index on (grade, org_type): results filtered by grade or type read the run's own
+    range of `scored.id` (the rowid) and test each row, so the index served no query and cost
+    about 2.5 us per row stored."""
+    conn.execute("DROP INDEX IF EXISTS scored_grade")
 
 
-def migrate(db) -> None:
-    """Run every migration not yet applied, each recorded by name in `_migrations`."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m001_initial, _m002_tracked_flags, _m003_compact_runs, _m004_no_grade_index]
+_MIGRATIONS_TABLE = ('CREATE TABLE IF NOT EXISTS "_migrations" (\n   "name" TEXT PRIMARY KEY,\n'
+                     '   "applied_at" TEXT\n)')
+
+
+def pending_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the migrations not yet applied to a database."""
+    try:
+        done = {name for (name,) in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        done = set()
+    return [name for name in map(migration_name, MIGRATIONS) if name not in done]
+
+
+def migration_name(migration: Callable) -> str:
+    return migration.__name__.lstrip("_")
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Run every migration not yet applied, each in a transaction of its own and recorded by
+    name in `_migrations` (one another process applied meanwhile is not run again)."""
+    conn.execute(_MIGRATIONS_TABLE)
     for migration in MIGRATIONS:
-        name = migration.__name__.lstrip("_")
-        if name in done:
-            continue
-        with db.atomic():
-            migration(db)
-            db["_migrations"].insert({"name": name, "applied_at": now()})
+        name = migration_name(migration)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone() is None:
+                migration(conn)
+                conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def now() -> str:
@@ -184,8 +231,7 @@ _STAGE_TABLES = (
     " head BLOB, input BLOB, org BLOB)",
     "CREATE TABLE profiles (id INTEGER PRIMARY KEY, body BLOB)",
     "CREATE TABLE rejects (row INTEGER, source TEXT, org_id TEXT, field TEXT, reason TEXT)",
-    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER, source TEXT)"
-    " WITHOUT ROWID",
+    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER) WITHOUT ROWID",
 )
 
 
@@ -232,19 +278,22 @@ class RunStage:
             self.conn.execute(sql)
         self.conn.execute("BEGIN")
         self._profiles: dict[bytes, int] = {}
+        self._sources: dict[int, str | None] = {}
+        """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
     def add(self, items: list[Scored | Reject], source: str | None, part: int = 0
             ) -> list[Scored | Reject]:
         """Stage a batch in input order (`part`: which input of the run it comes from);
         returns it with repeated organizations rejected."""
         conn = self.conn
+        self._sources.setdefault(part, source)
         scored = [item for item in items if not isinstance(item, Reject)]
         if scored:
             # Each id keeps its first row (INSERT OR IGNORE, in input order); only when some
             # were ignored are the batch's ids looked up to find the repeated rows.
             before = conn.total_changes
-            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?)",
-                             [(item.org_id, part, item.row, source) for item in scored])
+            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+                             [(item.org_id, part, item.row) for item in scored])
             if conn.total_changes - before != len(scored):
                 items = self._reject_repeated(items, source, part)
             profiles = self._profiles
@@ -286,9 +335,9 @@ class RunStage:
         for start in range(0, len(ids), 500):
             some = ids[start:start + 500]
             marks = ", ".join("?" * len(some))
-            for org_id, part, row, source in self.conn.execute(
-                    f"SELECT org_id, part, row, source FROM ids WHERE org_id IN ({marks})", some):
-                found[org_id] = (part, row, source)
+            for org_id, part, row in self.conn.execute(
+                    f"SELECT org_id, part, row FROM ids WHERE org_id IN ({marks})", some):
+                found[org_id] = (part, row, self._sources[part])
         return found
 
     def results(self, unpacker: Unpacker) -> Iterator[Result]:
@@ -324,25 +373,42 @@ class Store:
 
     def __init__(self, path: str | Path, *, catalog: Any = None,
                  busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        import sqlite_utils
-
         self.path = str(path)
         self._catalog = catalog
         self._plans: dict[str, Any] = {}
         self._unpackers: dict[int, Unpacker] = {}
+        self._db: Any = None
         self.busy_timeout_ms = busy_timeout_ms
-        self.db = sqlite_utils.Database(self.path, execute_plugins=False)
+        self.conn = sqlite3.connect(self.path)
         try:
-            self.db.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
             if self.path != ":memory:":
-                self.db.conn.execute("PRAGMA journal_mode = WAL")
-            self.db.conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(self.db)
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            if pending_migrations(self.conn):
+                migrate(self.conn)
         except sqlite3.OperationalError as exc:
-            self.db.close()
+            self.conn.close()
             if is_busy(exc):
                 raise self.busy() from None
             raise
+
+    @property
+    def db(self) -> Any:
+        """The same connection as a `sqlite_utils.Database`, for the flags tracked per run
+        (imported when first needed: scoring a run needs only `sqlite3`)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict]:
+        """Rows as dictionaries by column name."""
+        cursor = self.conn.execute(sql, tuple(params))
+        keys = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row, strict=True))
 
     def busy(self) -> DatabaseBusy:
         """The error for a database another program keeps locked."""
@@ -350,7 +416,7 @@ class Store:
                             f" {self.busy_timeout_ms // 1000} 秒后仍未释放；请稍后再试")
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     # -- writing ------------------------------------------------------------------------------
     def stage(self) -> RunStage:
@@ -361,7 +427,7 @@ class Store:
         """A stored run of the same scheme (by hash) from the same inputs and note, if any."""
         if not meta.input_digest:
             return None
-        rows = list(self.db.query(
+        rows = list(self._query(
             "SELECT id FROM runs WHERE scheme_hash = ? AND input_digest = ? AND note = ?"
             " AND finished_at IS NOT NULL ORDER BY id LIMIT 1",
             [meta.scheme_hash, meta.input_digest, meta.note]))
@@ -371,7 +437,7 @@ class Store:
                    out_digest: str | None = None) -> int:
         """Copy a staged run into the database in one short transaction; its new id."""
         stage.finish()
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             conn.commit()
         conn.execute("ATTACH DATABASE ? AS stage", (stage.path,))
@@ -391,7 +457,7 @@ class Store:
         return run_id
 
     def _insert_run(self, meta: RunMeta, summary: RunSummary, out_digest: str | None) -> int:
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("INSERT OR IGNORE INTO schemes VALUES (?, ?, ?, ?, ?, ?)",
                      (meta.scheme_hash, meta.scheme_id, meta.scheme_version, meta.plugin,
                       meta.scheme_format, meta.scheme_text))
@@ -428,12 +494,12 @@ class Store:
         return row
 
     def runs(self, *, limit: int = 50, offset: int = 0) -> list[dict]:
-        rows = self.db.query("SELECT * FROM runs WHERE finished_at IS NOT NULL"
+        rows = self._query("SELECT * FROM runs WHERE finished_at IS NOT NULL"
                              " ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
         return [self._run_row(row) for row in rows]
 
     def run(self, run_id: int) -> dict:
-        rows = list(self.db.query("SELECT * FROM runs WHERE id = ? AND finished_at IS NOT NULL",
+        rows = list(self._query("SELECT * FROM runs WHERE id = ? AND finished_at IS NOT NULL",
                                   [run_id]))
         if not rows:
             raise NotFound(f"没有编号为 {run_id} 的评分批次")
@@ -446,7 +512,7 @@ class Store:
         if scheme_id is not None:
             sql += " AND scheme_id = ?"
             params.append(scheme_id)
-        rows = list(self.db.query(sql, params))
+        rows = list(self._query(sql, params))
         if not rows or rows[0]["id"] is None:
             raise NotFound("数据库中还没有评分批次" if scheme_id is None
                            else f"数据库中还没有方案 {scheme_id} 的评分批次")
@@ -454,17 +520,17 @@ class Store:
 
     def runs_with(self, org_id: str) -> list[dict]:
         """The finished runs that scored an organization, latest first."""
-        compact = [row["id"] for row in self.db.query(
+        compact = [row["id"] for row in self._query(
             "SELECT DISTINCT r.id FROM scored s JOIN runs r ON s.id BETWEEN r.first_id AND"
             " r.last_id WHERE s.org_id = ? AND r.finished_at IS NOT NULL", [org_id])]
-        legacy = [row["run_id"] for row in self.db.query(
+        legacy = [row["run_id"] for row in self._query(
             "SELECT DISTINCT run_id FROM results WHERE org_id = ?", [org_id])]
         return [self.run(run_id) for run_id in sorted(set(compact + legacy), reverse=True)]
 
     def scheme_text(self, run_id: int) -> tuple[str, str]:
         """The scheme a run was scored with, as stored: (text, format)."""
         run = self.run(run_id)
-        rows = list(self.db.query("SELECT text, format FROM schemes WHERE hash = ?",
+        rows = list(self._query("SELECT text, format FROM schemes WHERE hash = ?",
                                   [run["scheme_hash"]]))
         if not rows:
             raise NotFound(f"批次 {run_id} 是旧格式，没有保存方案原文")
@@ -478,7 +544,7 @@ class Store:
 
             text, fmt = self.scheme_text(run["id"])
             scheme = decode_scheme(text.encode(), file=f"批次 {run['id']} 的方案", fmt=fmt)
-            plugin = next(iter(self.db.query("SELECT plugin FROM schemes WHERE hash = ?",
+            plugin = next(iter(self._query("SELECT plugin FROM schemes WHERE hash = ?",
                                              [run["scheme_hash"]])))["plugin"]
             ref = SchemeRef(id=run["scheme_id"], version=run["scheme_version"],
                             hash=run["scheme_hash"], plugin=plugin,
@@ -491,13 +557,13 @@ class Store:
         run = self.run(run_id)
         if run["layout"] != COMPACT:
             where, params = _filters("run_id = ?", [run_id], grade, org_type)
-            return next(self.db.query(f"SELECT count(*) AS n FROM results WHERE {where}",
+            return next(self._query(f"SELECT count(*) AS n FROM results WHERE {where}",
                                       params))["n"]
         if grade is None and org_type is None:
             return run["scored"]
         where, params = _filters("id BETWEEN ? AND ?", [run["first_id"], run["last_id"]],
                                  grade, org_type)
-        return next(self.db.query(f"SELECT count(*) AS n FROM scored WHERE {where}", params))["n"]
+        return next(self._query(f"SELECT count(*) AS n FROM scored WHERE {where}", params))["n"]
 
     def results(self, run_id: int, *, grade: str | None = None, org_type: str | None = None,
                 limit: int | None = None, offset: int = 0,
@@ -526,7 +592,7 @@ class Store:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         for org_id, org_type_, grade_, total, profile, head, given, org, body in \
-                self.db.conn.execute(sql, params):
+                self.conn.execute(sql, params):
             inline = isinstance(profile, bytes)
             result = unpacker.result(org_id, org_type_, grade_, total,
                                      unpacker.profile(None if inline else profile,
@@ -544,7 +610,7 @@ class Store:
                                               org_id=org_id))
         else:
             found = []
-            row = self.db.conn.execute(
+            row = self.conn.execute(
                 "SELECT id FROM scored WHERE org_id = ? AND id BETWEEN ? AND ? ORDER BY id"
                 " LIMIT 1", (org_id, run["first_id"], run["last_id"])).fetchone()
             if row is not None:
@@ -586,7 +652,7 @@ class Store:
         run = self.run(run_id)
         if run["layout"] != COMPACT:
             raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
-        for seq, (given, org) in enumerate(self.db.conn.execute(
+        for seq, (given, org) in enumerate(self.conn.execute(
                 "SELECT input, org FROM scored WHERE id BETWEEN ? AND ? ORDER BY id",
                 (run["first_id"], run["last_id"])), 1):
             evaluation = _decode_evaluation(given)
@@ -607,7 +673,7 @@ class Store:
         run = self.run(run_id)
         if run["layout"] == COMPACT:
             return {}
-        return {row["org_id"]: row["n"] for row in self.db.query(
+        return {row["org_id"]: row["n"] for row in self._query(
             "SELECT org_id, COUNT(*) AS n FROM results WHERE run_id = ? GROUP BY org_id"
             " HAVING COUNT(*) > 1 ORDER BY org_id", [run_id])}
 
@@ -615,7 +681,7 @@ class Store:
         self.run(run_id)
         return [Reject(row=r["row"], reason=r["reason"], field=r["field"], source=r["source"],
                        org_id=r["org_id"])
-                for r in self.db.query("SELECT * FROM rejects WHERE run_id = ? ORDER BY rowid",
+                for r in self._query("SELECT * FROM rejects WHERE run_id = ? ORDER BY rowid",
                                        [run_id])]
 
     def stored_bytes(self, run_id: int) -> Iterator[tuple]:
@@ -623,12 +689,12 @@ class Store:
         checks."""
         run = self.run(run_id)
         if run["layout"] != COMPACT:
-            yield from (tuple(r.values()) for r in self.db.query(
+            yield from (tuple(r.values()) for r in self._query(
                 "SELECT r.payload, l.payload AS lines FROM results r JOIN lines l"
                 " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? ORDER BY r.seq",
                 [run_id]))
             return
-        yield from self.db.conn.execute(
+        yield from self.conn.execute(
             "SELECT s.org_id, s.org_type, s.grade, s.total, coalesce(p.body, s.profile), s.head,"
             " s.input, s.org FROM scored s LEFT JOIN profiles p ON p.run_id = s.run_id"
             " AND p.id = s.profile WHERE s.id BETWEEN ? AND ? ORDER BY s.id",
@@ -646,7 +712,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, limit, offset]
-        for row in self.db.query(sql, params):
+        for row in self._query(sql, params):
             result = _decode_result(row["payload"])
             if with_lines and row.get("lines"):
                 result = msgspec.structs.replace(result, lines=_decode_lines(row["lines"]))
