@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import msgspec
@@ -42,52 +43,58 @@ def assess_chunk(plan: Plan, chunk: list[tuple[int, Any]], source: str | None,
 
     `out` adds the result's JSON (for an output file), with explanation lines if `lines`.
     """
-    items: list[Scored | Reject] = []
-    append = items.append
-    assess = plan.score if lines else plan.assess
     # The compiled lane takes each well-formed line straight to its row (not when an output
-    # file wants the result itself, nor when organizations come from a registry).
+    # file wants the result itself, nor when organizations come from a registry); whatever
+    # it leaves (None) takes the general path.
     lane = plan.lane if not out and registry is None else None
-    for row, raw in chunk:
-        if raw.__class__ is bytes:
-            given = raw.rstrip(b"\r\n")
-            if lane is not None:
-                item = lane(row, given)
-                if item is not None:
-                    append(item)
-                    continue
-            evaluation = plan.decode(given, row=row, source=source)
-        else:
-            evaluation = raw
-            given = None
-        if isinstance(evaluation, Reject):
-            items.append(evaluation if evaluation.source or source is None
-                         else msgspec.structs.replace(evaluation, source=source))
-            continue
-        try:
-            result = assess(evaluation, registry)
-        except DangjianError as exc:
-            items.append(Reject(row=row, reason=exc.message, field=exc.field,
-                                org_id=evaluation.org_id, source=source))
-            continue
-        except (Exception, SystemExit) as exc:  # a plugin failing for this organization only
-            items.append(msgspec.structs.replace(_failure(plan, row, evaluation, exc),
-                                                 source=source))
-            continue
-        org = None
-        if evaluation.org is None and registry is not None and evaluation.org_id in registry:
-            org = _encode(registry[evaluation.org_id])
-        items.append(Scored(
-            row, result.org_id, result.org_type, result.grade, str(result.total),
-            pack_profile(result),
-            pack_head(result, evaluation.org.name if evaluation.org is not None else None),
-            given if given is not None else _encode(evaluation), org,
-            encode_result(result) if out else None))
+    if lane is not None:
+        items: list = [lane(row, raw.rstrip(b"\r\n")) if raw.__class__ is bytes else None
+                       for row, raw in chunk]
+        if None in items:
+            for at, item in enumerate(items):
+                if item is None:
+                    items[at] = _assess_one(plan, *chunk[at], source, registry, plan.assess,
+                                            False)
+    else:
+        assess = plan.score if lines else plan.assess
+        items = [_assess_one(plan, row, raw, source, registry, assess, out)
+                 for row, raw in chunk]
     if not gc.isenabled():
         # Bulk runs pause the collector; a rejected row leaves an exception cycle behind, so
         # the youngest generation is swept once a chunk (never a full collection).
         gc.collect(0)
     return items
+
+
+def _assess_one(plan: Plan, row: int, raw: Any, source: str | None,
+                registry: Mapping[str, Organization] | None, assess, out: bool
+                ) -> Scored | Reject:
+    """One record through the general path: `Plan.decode`, then `assess`."""
+    if raw.__class__ is bytes:
+        given = raw.rstrip(b"\r\n")
+        evaluation = plan.decode(given, row=row, source=source)
+    else:
+        evaluation = raw
+        given = None
+    if isinstance(evaluation, Reject):
+        return (evaluation if evaluation.source or source is None
+                else msgspec.structs.replace(evaluation, source=source))
+    try:
+        result = assess(evaluation, registry)
+    except DangjianError as exc:
+        return Reject(row=row, reason=exc.message, field=exc.field, org_id=evaluation.org_id,
+                      source=source)
+    except (Exception, SystemExit) as exc:  # a plugin failing for this organization only
+        return msgspec.structs.replace(_failure(plan, row, evaluation, exc), source=source)
+    org = None
+    if evaluation.org is None and registry is not None and evaluation.org_id in registry:
+        org = _encode(registry[evaluation.org_id])
+    return Scored(
+        row, result.org_id, result.org_type, result.grade, str(result.total),
+        pack_profile(result),
+        pack_head(result, evaluation.org.name if evaluation.org is not None else None),
+        given if given is not None else _encode(evaluation), org,
+        encode_result(result) if out else None)
 
 
 # -- worker processes -------------------------------------------------------------------------
@@ -163,13 +170,8 @@ def _received(items: list) -> list[Scored | Reject]:
 
 
 def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
-    chunk: list = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
+    records = iter(records)
+    while chunk := list(islice(records, size)):
         yield chunk
 
 
@@ -213,7 +215,7 @@ def score_chunks(
     selection = plugin_selection if plugin_selection is not None else os.environ.get(
         "DANGJIAN_PLUGINS")
     helpers = workers - 1
-    in_flight = 2 * helpers  # chunks handed to the other processes at a time
+    in_flight = 4 * helpers  # chunks handed to the other processes at a time
     _forked = (plan, registry) if forking else None
     try:
         pool = context.Pool(helpers, initializer=_init_worker,
