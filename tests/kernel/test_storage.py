@@ -272,7 +272,7 @@ def test_a_batch_being_scored_holds_no_lock_on_the_database(tmp_path, weighted):
     store = Store(tmp_path / "runs.db")
     written = []
 
-    def each(item):
+    def each_chunk(items):
         if not written:  # mid-batch, another program writes to the same database
             other = sqlite3.connect(tmp_path / "runs.db", timeout=0)
             other.execute("CREATE TABLE other_program (x)")
@@ -280,7 +280,8 @@ def test_a_batch_being_scored_holds_no_lock_on_the_database(tmp_path, weighted):
             other.close()
             written.append(True)
 
-    summary = score_run(weighted, [RunInput(records())], store=store, each=each).summary
+    summary = score_run(weighted, [RunInput(records())], store=store,
+                        each_chunk=each_chunk).summary
     assert written and summary.run_id == 1 and store.run(1)["scored"] == 3
 
 

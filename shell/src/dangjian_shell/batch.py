@@ -106,19 +106,16 @@ def run_batch(request: BatchRequest) -> BatchReport:
     rejects = RejectWriter(request.rejects, plan.scheme) if request.rejects is not None else None
     writers = [w for w in (out, rejects) if w is not None]
 
-    def each(item) -> None:
-        if isinstance(item, Reject):
-            if rejects is not None:
-                rejects.write(item)
-            if out is not None:
-                out.reject(item)
-            if len(report.first_rejects) < SHOW_REJECTS:
-                report.first_rejects.append(item)
-        else:
-            if out is not None:
-                out.write(item)
-            if report.first_org is None:
-                report.first_org = item.org_id
+    def each_chunk(items: list) -> None:
+        advance(items)
+        for writer in writers:
+            writer.write_chunk(items)
+        if len(report.first_rejects) < SHOW_REJECTS:
+            report.first_rejects.extend([item for item in items if item.__class__ is Reject]
+                                        [:SHOW_REJECTS - len(report.first_rejects)])
+        if report.first_org is None:
+            report.first_org = next((item.org_id for item in items
+                                     if item.__class__ is not Reject), None)
 
     def finish_output() -> str | None:
         """Complete the output files (not yet under their names) and digest them."""
@@ -133,7 +130,7 @@ def run_batch(request: BatchRequest) -> BatchReport:
             outcome = score_run(
                 plan, [RunInput(f.records(), f.source) for f in files], store=store, meta=meta,
                 catalog=catalog, registry=registry, workers=workers,
-                each=lambda item: each(advance(item)), finish_output=finish_output,
+                each_chunk=each_chunk, finish_output=finish_output,
                 out=out is not None, lines=request.explain)
         except BaseException:
             for writer in writers:

@@ -4,7 +4,6 @@ the time left; without a count it shows how many rows were scored so far."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 _CHUNK = 1 << 20
@@ -58,12 +57,12 @@ class ScoringProgress:
 
     def __enter__(self):
         if not self.wanted:  # nothing is shown: rich is not even imported
-            return lambda item: item
+            return lambda items: None
         from .console import err
 
         console = self.console if self.console is not None else err()
         if not console.is_terminal:
-            return lambda item: item
+            return lambda items: None
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -86,14 +85,12 @@ class ScoringProgress:
         self._progress = Progress(*columns, console=console, transient=True)
         self._progress.start()
         task = self._progress.add_task("score", total=total or None)
-        count = itertools.count(1)
         progress = self._progress
+        done = [0]
 
-        def advance(item):
-            n = next(count)
-            if n % 256 == 0:
-                progress.update(task, completed=n)
-            return item
+        def advance(items: list) -> None:
+            done[0] += len(items)
+            progress.update(task, completed=done[0])
 
         return advance
 

@@ -305,6 +305,14 @@ class ResultWriter(_Output):
         if self.kind == "xlsx":
             self._rejects.append(reject)
 
+    def write_chunk(self, items: list) -> None:
+        """A chunk of a run in input order: results written, rejected rows listed."""
+        for item in items:
+            if item.__class__ is Reject:
+                self.reject(item)
+            else:
+                self.write(item)
+
     def _finish_table(self) -> None:
         if self._spool.closed:
             return
@@ -437,6 +445,12 @@ class RejectWriter(_Output):
             self._file.write(_encode(reject) + b"\n")
         else:
             self._table.append(reject_row(reject, self.scheme))
+
+    def write_chunk(self, items: list) -> None:
+        """A chunk of a run in input order: its rejected rows written."""
+        for item in items:
+            if item.__class__ is Reject:
+                self.write(item)
 
     def _finish_table(self) -> None:
         self._table.finish()

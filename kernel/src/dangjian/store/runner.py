@@ -10,6 +10,7 @@ transaction and follows the scheme's tracked flags, dated with the scheme's asse
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,7 @@ def score_run(
     catalog: Any = None,
     registry: Mapping[str, Organization] | None = None,
     workers: int = 1,
-    each: Callable[[Scored | Reject], None] | None = None,
+    each_chunk: Callable[[list[Scored | Reject]], None] | None = None,
     finish_output: Callable[[], str | None] | None = None,
     out: bool = False,
     lines: bool = False,
@@ -70,8 +71,8 @@ def score_run(
 ) -> RunOutcome:
     """Score every record of every input; each ends up scored or rejected, counted, never lost.
 
-    `each` sees every item in input order after repeated ids were rejected (to write output
-    files); `out`/`lines` ask the pipeline for each result's JSON, with explanation lines.
+    `each_chunk` sees every chunk of items in input order after repeated ids were rejected (to
+    write output files, to show progress); `out`/`lines` ask the pipeline for each result's JSON, with explanation lines.
     `finish_output` is called once every record has passed and before the run is committed:
     it completes the output files (not yet under their names) and returns their digest, stored
     with the run. With a store, a run from the same scheme, inputs and note as a stored one is
@@ -81,7 +82,7 @@ def score_run(
     meta = meta or run_meta(plan, workers=workers)
     summary = RunSummary(run_id=None)
     stage = store.stage() if store is not None else RunStage(None)
-    grades = summary.grades
+    grades: Counter[str] = Counter()
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -91,15 +92,13 @@ def score_run(
                                       chunk_size=chunk_size, out=out, lines=lines):
                 chunk = stage.add(chunk, run_input.source, part)
                 summary.read += len(chunk)
-                for item in chunk:
-                    if item.__class__ is Reject:
-                        summary.rejected += 1
-                    else:
-                        grade = item.grade
-                        grades[grade] = grades.get(grade, 0) + 1
-                    if each is not None:
-                        each(item)
+                counted = [item[3] for item in chunk if item.__class__ is not Reject]
+                summary.rejected += len(chunk) - len(counted)
+                grades.update(counted)
+                if each_chunk is not None:
+                    each_chunk(chunk)
         summary.scored = summary.read - summary.rejected
+        summary.grades.update(grades)
         if collecting:
             gc.enable()
         stage.finish()

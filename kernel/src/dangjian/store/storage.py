@@ -287,7 +287,7 @@ class RunStage:
         returns it with repeated organizations rejected."""
         conn = self.conn
         self._sources.setdefault(part, source)
-        scored = [item for item in items if not isinstance(item, Reject)]
+        scored = [item for item in items if item.__class__ is not Reject]
         if scored:
             # Each id keeps its first row (INSERT OR IGNORE, in input order); only when some
             # were ignored are the batch's ids looked up to find the repeated rows.
@@ -296,26 +296,37 @@ class RunStage:
                              [(item.org_id, part, item.row) for item in scored])
             if conn.total_changes - before != len(scored):
                 items = self._reject_repeated(items, source, part)
+                scored = [item for item in items if item.__class__ is not Reject]
+            # (org_id, org_type, grade, total, profile, head, input, org): the profile by its
+            # number while fewer than PROFILES_KEPT are numbered, else inline.
             profiles = self._profiles
-            kept: list[tuple] = []
-            for item in items:
-                if isinstance(item, Reject):
-                    continue
-                profile: Any = profiles.get(item.profile)
-                if profile is None:
-                    if len(profiles) < PROFILES_KEPT:
-                        profile = profiles[item.profile] = len(profiles) + 1
-                        conn.execute("INSERT INTO profiles VALUES (?, ?)", (profile, item.profile))
-                    else:
-                        profile = item.profile
-                kept.append((item.org_id, item.org_type, item.grade, item.total, profile,
-                             item.head, item.input, item.org))
-            conn.executemany("INSERT INTO scored VALUES (?, ?, ?, ?, ?, ?, ?, ?)", kept)
+            numbers = list(map(profiles.get, [item.profile for item in scored]))
+            if None in numbers:
+                for at, number in enumerate(numbers):
+                    if number is None:
+                        numbers[at] = self._number(scored[at].profile)
+            conn.executemany("INSERT INTO scored VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(item[1], item[2], item[3], item[4], number, item[6], item[7],
+                               item[8]) for item, number in zip(scored, numbers)])
+        if len(scored) == len(items):
+            return items
         rejects = [(r.row, r.source, r.org_id, r.field, r.reason)
                    for r in items if isinstance(r, Reject)]
         if rejects:
             conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?)", rejects)
         return items
+
+    def _number(self, profile: bytes) -> int | bytes:
+        """A profile's number in this run, numbered now if it is new; the profile itself once
+        PROFILES_KEPT are numbered."""
+        profiles = self._profiles
+        number = profiles.get(profile)
+        if number is None:
+            if len(profiles) >= PROFILES_KEPT:
+                return profile
+            number = profiles[profile] = len(profiles) + 1
+            self.conn.execute("INSERT INTO profiles VALUES (?, ?)", (number, profile))
+        return number
 
     def _reject_repeated(self, items: list[Scored | Reject], source: str | None, part: int
                          ) -> list[Scored | Reject]:
