@@ -50,11 +50,11 @@ def assess_chunk(plan: Plan, chunk: list[tuple[int, Any]], source: str | None,
     if lane is not None:
         items: list = [lane(row, raw.rstrip(b"\r\n")) if raw.__class__ is bytes else None
                        for row, raw in chunk]
-        if None in items:
-            for at, item in enumerate(items):
-                if item is None:
-                    items[at] = _assess_one(plan, *chunk[at], source, registry, plan.assess,
-                                            False)
+        if None not in items:
+            return items  # the lane raises nothing: no exception cycles to sweep
+        for at, item in enumerate(items):
+            if item is None:
+                items[at] = _assess_one(plan, *chunk[at], source, registry, plan.assess, False)
     else:
         assess = plan.score if lines else plan.assess
         items = [_assess_one(plan, row, raw, source, registry, assess, out)
