@@ -3,6 +3,7 @@ Evaluation or a Reject. Every non-blank row or line becomes exactly one record."
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,11 @@ from dangjian.scoring.records import ORG_COLUMNS, RowReader, decode_evaluation
 
 from .activities import ActivityIndex
 from .readers import Table, bad_bytes, bad_cell, bad_cell_reason, find_header, is_blank, kind_of
-from .templates import example_note, is_example, is_example_line
+from .templates import EXAMPLE_ORG_ID, example_note, is_example, is_example_line
 
 _BOM = b"\xef\xbb\xbf"
+_BLOCK = 1 << 20
+_EXAMPLE = EXAMPLE_ORG_ID.encode()  # a line without it is no example line
 ORG_ID_NAMES = set(ORG_COLUMNS["org_id"])
 BAD_BYTES_REASON = ("本行含有无法识别的字符：文件既不是 UTF-8 也不是 GB18030 编码"
                     "（请在 Excel 中另存为“CSV UTF-8”或 .xlsx）")
@@ -46,20 +49,38 @@ class InputFile:
 
     # -- JSONL ---------------------------------------------------------------------------
     def _jsonl(self) -> Iterator[tuple[int, Any]]:
+        """Numbered lines, read a block at a time: a block without a blank line, an example
+        line or activities to merge goes out as it is, the others line by line."""
         with open(self.path, "rb") as f:
-            for number, line in enumerate(f, 1):
-                if number == 1 and line.startswith(_BOM):
-                    line = line[len(_BOM):]
-                if not line.strip():
-                    continue
-                if self.skip_example and is_example_line(line):
-                    self.notes.append(example_note(self.path, number))
-                    continue
-                if self.activities is None:
-                    yield number, line
-                    continue
-                item = decode_evaluation(line, row=number, source=self.source)
-                yield number, self._merge(item, number)
+            number = 0
+            while True:
+                data = f.read(_BLOCK)
+                if not data:
+                    return
+                if data[-1:] != b"\n":
+                    data += f.readline()
+                if number == 0 and data.startswith(_BOM):
+                    data = data[len(_BOM):]
+                lines = io.BytesIO(data).readlines()
+                start, number = number + 1, number + len(lines)
+                if self.activities is None and not (self.skip_example and _EXAMPLE in data) \
+                        and not any(map(bytes.isspace, lines)):
+                    yield from enumerate(lines, start)
+                else:
+                    yield from self._jsonl_lines(lines, start)
+
+    def _jsonl_lines(self, lines: list[bytes], start: int) -> Iterator[tuple[int, Any]]:
+        for number, line in enumerate(lines, start):
+            if not line or line.isspace():
+                continue
+            if self.skip_example and _EXAMPLE in line and is_example_line(line):
+                self.notes.append(example_note(self.path, number))
+                continue
+            if self.activities is None:
+                yield number, line
+                continue
+            item = decode_evaluation(line, row=number, source=self.source)
+            yield number, self._merge(item, number)
 
     # -- CSV / XLSX ----------------------------------------------------------------------
     def _table(self) -> Iterator[tuple[int, Any]]:
