@@ -4,6 +4,7 @@ record it takes; everything else it hands back (None) for the general path to de
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 import msgspec
 import pytest
@@ -45,10 +46,15 @@ def test_the_lane_agrees_with_the_general_path_on_every_reference_case(reference
         plan = reference_catalog.plan(case.scheme)
         if plan.lane is None:
             continue
-        fast, expected = both(plan, general(plan), msgspec.json.encode(case.evaluation), case.row)
+        raw = msgspec.json.encode(case.evaluation)
+        fast, expected = both(plan, general(plan), raw, case.row)
+        verdict = plan.lane.verdict(raw)
+        assert (verdict is None) == (fast is None)
         if fast is not None:
             taken += 1
             differ += fast != expected
+            name = case.evaluation["org"].get("name", "")
+            assert verdict == (name, Decimal(fast.total), fast.grade, fast.profile)
     assert differ == 0
     # The reference scheme's golden cases and its 300 generated records: most take the lane.
     assert taken >= 300

@@ -50,7 +50,7 @@ def rescore(catalog, demo_pairs, baseline, overrides=None, scheme=None, top=100)
                      catalog)
     rows = []
     report = compare(demo_pairs, baseline, target, top=top, overrides=overrides,
-                     on_row=lambda row, new: rows.append(row))
+                     on_row=rows.append)
     return report, rows
 
 

@@ -101,6 +101,26 @@ class Lane:
         return cls(plan, components)
 
     def __call__(self, row: int, given: bytes) -> Scored | None:
+        decided = self._decide(given, True)
+        if decided is None:
+            return None
+        record, org_type, packed, total, value, band_at, ruling = decided
+        above = self._next[band_at] if band_at is not None else None
+        head = _pack_head(None, packed, above.grade, above.min - value) if above is not None \
+            else _pack_head(None, packed, None, None)
+        return _new(Scored, (row, record.org_id, org_type, ruling[0], str(total), ruling[1], head,
+                             given, None, None))
+
+    def verdict(self, given: bytes) -> tuple[str, Decimal, str, bytes] | None:
+        """What a comparison needs of the record, nothing packed: the organization's name, the
+        total, the grade and the outcome profile; None where `lane(row, given)` is None."""
+        decided = self._decide(given, False)
+        if decided is None:
+            return None
+        record, _type, _packed, total, _value, _band, ruling = decided
+        return record.org.name, total, ruling[0], ruling[1]
+
+    def _decide(self, given: bytes, pack: bool) -> tuple | None:
         try:
             record = self._decode(given)
         except Exception:  # noqa: BLE001 — the general path names what is wrong
@@ -126,11 +146,12 @@ class Lane:
             if points is None:
                 return None
             weighted += weight * points
-            text = str(points)  # the key: 95 and 95.0 are equal Decimals, stored differently
-            found = packs.get(text)
-            if found is None:
-                found = self._pack_points(text)
-            packed.append(found)
+            if pack:
+                text = str(points)  # the key: 95 and 95.0 are equal Decimals, stored apart
+                found = packs.get(text)
+                if found is None:
+                    found = self._pack_points(text)
+                packed.append(found)
         top = self._max
         raw = ZERO if weighted < ZERO else top if weighted > top else weighted
         raw = raw + ZERO
@@ -147,11 +168,7 @@ class Lane:
         ruling = self._rulings.get(key)
         if ruling is None:
             ruling = self._rule(key, value, values)
-        above = self._next[band_at] if band_at is not None else None
-        head = _pack_head(None, packed, above.grade, above.min - value) if above is not None \
-            else _pack_head(None, packed, None, None)
-        return _new(Scored, (row, org_id, org_type, ruling[0], str(total), ruling[1], head, given,
-                             None, None))
+        return record, org_type, packed, total, value, band_at, ruling
 
     def _pack_points(self, text: str) -> str | bytes:
         found = pack_decimal_text(text)

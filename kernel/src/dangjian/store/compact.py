@@ -134,6 +134,14 @@ class Unpacker:
                 self._profiles[key] = found
         return found
 
+    def name(self, head: bytes, given: bytes) -> str:
+        """The organization's name: in the head, or (left out there) in the input."""
+        name = _unpack_head(head)[0]
+        if name is None:
+            org = _name_in_input(given).org
+            name = org.name if org is not None else ""
+        return name
+
     def result(self, org_id: str, org_type: str, grade: str, total: str, profile: _Profile,
                head: bytes, given: bytes) -> Result:
         name, points, next_grade, next_points = _unpack_head(head)

@@ -613,6 +613,20 @@ class Store:
                 result = self._with_lines(run, result, given, org)
             yield result
 
+    def stored_rows(self, run_id: int) -> tuple[Unpacker, Iterator[tuple]]:
+        """A compact run's rows in input order as stored, with the unpacker that reads them:
+        (org_id, grade, total, profile key or None, profile body, head, input, org)."""
+        run = self.run(run_id)
+        if run["layout"] != COMPACT:
+            raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
+        rows = self.conn.execute(
+            "SELECT s.org_id, s.grade, s.total, CASE WHEN typeof(s.profile) = 'blob' THEN NULL"
+            " ELSE s.profile END, coalesce(p.body, s.profile), s.head, s.input, s.org"
+            " FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
+            " WHERE s.id BETWEEN ? AND ? ORDER BY s.id",
+            (run_id, run["first_id"], run["last_id"]))
+        return self._unpacker(run), rows
+
     def result(self, run_id: int, org_id: str, *, with_lines: bool = True) -> Result:
         """One organization's result in a run, its explanation rendered unless asked not to."""
         run = self.run(run_id)
@@ -666,12 +680,7 @@ class Store:
         for seq, (given, org) in enumerate(self.conn.execute(
                 "SELECT input, org FROM scored WHERE id BETWEEN ? AND ? ORDER BY id",
                 (run["first_id"], run["last_id"])), 1):
-            evaluation = _decode_evaluation(given)
-            if org is not None:
-                o = _decode_org(org)
-                evaluation = msgspec.structs.replace(evaluation, org=OrgInline(
-                    name=o.name, type=o.type, parent_id=o.parent_id, attributes=o.attributes))
-            yield seq, evaluation
+            yield seq, stored_evaluation(given, org)
 
     def findings(self, run_id: int) -> Iterator[tuple[str, str, list[Finding]]]:
         """(org id, org name, findings) of every scored organization, in input order."""
@@ -728,6 +737,17 @@ class Store:
             if with_lines and row.get("lines"):
                 result = msgspec.structs.replace(result, lines=_decode_lines(row["lines"]))
             yield result
+
+
+def stored_evaluation(given: bytes, org: bytes | None) -> Evaluation:
+    """A stored input as the evaluation it was scored as: the organization inline (from the
+    input, or the one stored with it from `--orgs`)."""
+    evaluation = _decode_evaluation(given)
+    if org is not None:
+        o = _decode_org(org)
+        evaluation = msgspec.structs.replace(evaluation, org=OrgInline(
+            name=o.name, type=o.type, parent_id=o.parent_id, attributes=o.attributes))
+    return evaluation
 
 
 def _filters(base: str, params: list, grade: str | None, org_type: str | None, *,

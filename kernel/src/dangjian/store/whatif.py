@@ -13,13 +13,15 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
 from dangjian.errors import DangjianError, SchemeError
-from dangjian.models import Evaluation, Result
+from dangjian.models import Eligibility, Evaluation, Fired, Result
 from dangjian.scoring.judge import UNGRADED
+from dangjian.store.compact import Unpacker, unpack_profile
+from dangjian.store.storage import stored_evaluation
 
 DEFAULT_TOP = 10
 MAX_TOP = 1000
@@ -158,6 +160,7 @@ class Rescorer:
         self._known = {spec.name for spec in specs}
         self._required = [(spec.name, spec.title) for spec in specs if spec.required]
         self.unused: dict[str, None] = {}
+        self._outcomes: dict[bytes, tuple[list[Fired], list[Eligibility]]] = {}
 
     def fit(self, evaluation: Evaluation) -> Evaluation:
         """The evaluation as the target scheme reads it: inputs it does not declare dropped
@@ -189,17 +192,60 @@ class Rescorer:
             return Comparison(**base, comparable=False,
                               reason=f"评分方法出错（插件 {self.target.loaded.plugin}）："
                               f"{type(exc).__name__}: {exc}"), None
-        old_fired = {c.id: c.title for c in old.consequences}
-        new_fired = {c.id: c.title for c in new.consequences}
-        old_ok = {e.honour: e.eligible for e in old.eligibility}
-        new_ok = {e.honour: (e.title, e.eligible) for e in new.eligibility}
-        return Comparison(
-            **base, new_total=new.total, new_grade=new.grade, change=new.total - old.total,
-            consequences_added=[t for i, t in new_fired.items() if i not in old_fired],
-            consequences_removed=[t for i, t in old_fired.items() if i not in new_fired],
-            honours_gained=[t for i, (t, ok) in new_ok.items() if ok and old_ok.get(i) is False],
-            honours_lost=[t for i, (t, ok) in new_ok.items() if not ok and old_ok.get(i)],
-        ), new
+        return _compared(seq, old, new.total, new.grade, new.consequences,
+                         new.eligibility), new
+
+    def decided(self, seq: int, old: Old, total: Decimal, grade: str, profile: bytes,
+                changes: dict | None) -> Comparison:
+        """Compare one organization rescored by the target plan's lane (`Lane.verdict`).
+        `changes` (when given) remembers what changed between each pair of outcomes, keyed by
+        the identity of outcome lists that live as long as it does."""
+        outcome = self._outcomes.get(profile)
+        if outcome is None:
+            _grade, _vetoes, consequences, eligibility, _findings = unpack_profile(profile)
+            outcome = self._outcomes[profile] = (consequences, eligibility)
+        if changes is None:
+            return _compared(seq, old, total, grade, *outcome)
+        pair = (id(old.consequences), id(outcome))
+        found = changes.get(pair)
+        if found is None:
+            found = changes[pair] = _changes(old, *outcome)
+        return Comparison(seq=seq, org_id=old.org_id, org_name=old.org_name,
+                          old_total=old.total, old_grade=old.grade, new_total=total,
+                          new_grade=grade, change=total - old.total, **found)
+
+
+class Old(NamedTuple):
+    """What a comparison reads of an organization's stored result."""
+
+    org_id: str
+    org_name: str
+    total: Decimal
+    grade: str
+    consequences: list[Fired]
+    eligibility: list[Eligibility]
+
+
+def _compared(seq: int, old: Old | Result, total: Decimal, grade: str,
+              consequences: list[Fired], eligibility: list[Eligibility]) -> Comparison:
+    return Comparison(
+        seq=seq, org_id=old.org_id, org_name=old.org_name, old_total=old.total,
+        old_grade=old.grade, new_total=total, new_grade=grade, change=total - old.total,
+        **_changes(old, consequences, eligibility))
+
+
+def _changes(old: Old | Result, consequences: list[Fired],
+             eligibility: list[Eligibility]) -> dict[str, list[str]]:
+    """Consequences newly applying and no longer, honours gained and lost."""
+    old_fired = {c.id: c.title for c in old.consequences}
+    new_fired = {c.id: c.title for c in consequences}
+    old_ok = {e.honour: e.eligible for e in old.eligibility}
+    new_ok = {e.honour: (e.title, e.eligible) for e in eligibility}
+    return dict(
+        consequences_added=[t for i, t in new_fired.items() if i not in old_fired],
+        consequences_removed=[t for i, t in old_fired.items() if i not in new_fired],
+        honours_gained=[t for i, (t, ok) in new_ok.items() if ok and old_ok.get(i) is False],
+        honours_lost=[t for i, (t, ok) in new_ok.items() if not ok and old_ok.get(i)])
 
 
 def _blank(value: Any) -> bool:
@@ -329,14 +375,44 @@ class Comparer:
             yield row, new
 
     def records(self, pairs: Iterable[tuple[Evaluation, Result]],
-                on_row: Callable[[Comparison, Result | None], None] | None = None
+                on_row: Callable[[Comparison], None] | None = None
                 ) -> Iterator[tuple[int, Evaluation]]:
         """`(row, evaluation)` records as the target scheme reads them, for the run path to
         store; each organization is compared (and handed to `on_row`) as it passes."""
-        for seq, evaluation, row, new in self._each(pairs):
+        for seq, evaluation, row, _new in self._each(pairs):
             if on_row is not None:
-                on_row(row, new)
+                on_row(row)
             yield seq, evaluation
+
+    def stored(self, unpacker: Unpacker, rows: Iterable[tuple]) -> Iterator[Comparison]:
+        """Each organization of a stored run (`Store.stored_rows`) compared, in input order:
+        rescored through the target plan's lane where it takes the stored input, else
+        decoded and rescored in full; the same comparison either way."""
+        lane = self.target.lane
+        rescore, add = self._rescore, self._tally.add
+        olds: dict[Any, tuple[list[Fired], list[Eligibility]]] = {}
+        changes: dict[tuple[int, int], dict[str, list[str]]] = {}
+        for seq, (org_id, grade, total, key, body, head, given, org) in enumerate(rows, 1):
+            outcome = olds.get(key) if key is not None else None
+            if outcome is None:
+                _grade, _vetoes, consequences, eligibility, _findings = \
+                    unpacker.profile(key, body)
+                outcome = (consequences, eligibility)
+                if key is not None:
+                    olds[key] = outcome
+            # A row the lane takes had its organization inline (none stored from `--orgs`):
+            # its name, left out of the head, is the input's.
+            new = lane.verdict(given) if lane is not None and org is None else None
+            if new is not None:
+                name, new_total, new_grade, profile = new
+                row = rescore.decided(seq, Old(org_id, name, Decimal(total), grade, *outcome),
+                                      new_total, new_grade, profile,
+                                      changes if key is not None else None)
+            else:
+                old = Old(org_id, unpacker.name(head, given), Decimal(total), grade, *outcome)
+                row, _ = rescore(seq, rescore.fit(stored_evaluation(given, org)), old)
+            add(row)
+            yield row
 
     def _each(self, pairs: Iterable[tuple[Evaluation, Result]]):
         for seq, (evaluation, old) in enumerate(pairs, 1):
@@ -353,15 +429,15 @@ class Comparer:
 def compare(pairs: Iterable[tuple[Evaluation, Result]], baseline, target, *,
             top: int = DEFAULT_TOP, run_id: int | None = None,
             overrides: Mapping[str, str] | None = None,
-            on_row: Callable[[Comparison, Result | None], None] | None = None) -> WhatIf:
+            on_row: Callable[[Comparison], None] | None = None) -> WhatIf:
     """Rescore every (evaluation, old result) pair under `target` and compare.
 
     `baseline` and `target` are compiled plans; `on_row` receives each organization's
-    comparison (and its new result, None when not comparable) in input order."""
+    comparison in input order."""
     comparer = Comparer(baseline, target, top=top, run_id=run_id, overrides=overrides)
-    for row, new in comparer.rows(pairs):
+    for row, _new in comparer.rows(pairs):
         if on_row is not None:
-            on_row(row, new)
+            on_row(row)
     return comparer.report()
 
 
@@ -441,21 +517,21 @@ def stored_comparer(store, catalog, run_id: int, *, scheme: str | None = None,
 def whatif_run(store, catalog, run_id: int, *, scheme: str | None = None,
                overrides: Mapping[str, str] | None = None, top: int = DEFAULT_TOP,
                files: bool = True,
-               on_row: Callable[[Comparison, Result | None], None] | None = None) -> WhatIf:
+               on_row: Callable[[Comparison], None] | None = None) -> WhatIf:
     """Rescore stored run `run_id` and compare; nothing is stored. The CLI and the API both
     come through here, so their reports are the same bytes."""
     comparer = stored_comparer(store, catalog, run_id, scheme=scheme, overrides=overrides,
                                top=top, files=files)
-    for row, new in comparer.rows(stored_pairs(store, run_id)):
+    for row in comparer.stored(*store.stored_rows(run_id)):
         if on_row is not None:
-            on_row(row, new)
+            on_row(row)
     return comparer.report()
 
 
 def save_whatif(store, catalog, run_id: int, *, scheme: str | None = None,
                 overrides: Mapping[str, str] | None = None, top: int = DEFAULT_TOP,
                 files: bool = True,
-                on_row: Callable[[Comparison, Result | None], None] | None = None
+                on_row: Callable[[Comparison], None] | None = None
                 ) -> tuple[WhatIf, int | None]:
     """`whatif_run`, and the rescored organizations stored as a new run through the one run
     path, noted “由批次 N 推演”: (the report, the new run's id). An organization the target

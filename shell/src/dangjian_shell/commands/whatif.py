@@ -125,7 +125,7 @@ class ComparisonWriter:
             self._file = None
             self._table = _Table(path, self.kind, columns(), "推演对比")
 
-    def write(self, row, new=None) -> None:
+    def write(self, row) -> None:
         self.count += 1
         if self._file is not None:
             self._file.write(self._encode(row) + b"\n")
