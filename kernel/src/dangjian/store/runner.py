@@ -72,7 +72,8 @@ def score_run(
     """Score every record of every input; each ends up scored or rejected, counted, never lost.
 
     `each_chunk` sees every chunk of items in input order after repeated ids were rejected (to
-    write output files, to show progress); `out`/`lines` ask the pipeline for each result's JSON, with explanation lines.
+    write output files, to show progress); `out`/`lines` ask the pipeline for each result's
+    JSON, with explanation lines.
     `finish_output` is called once every record has passed and before the run is committed:
     it completes the output files (not yet under their names) and returns their digest, stored
     with the run. With a store, a run from the same scheme, inputs and note as a stored one is
@@ -92,7 +93,7 @@ def score_run(
                                       chunk_size=chunk_size, out=out, lines=lines):
                 chunk = stage.add(chunk, run_input.source, part)
                 summary.read += len(chunk)
-                counted = [item[3] for item in chunk if item.__class__ is not Reject]
+                counted = [item.grade for item in chunk if item.__class__ is not Reject]
                 summary.rejected += len(chunk) - len(counted)
                 grades.update(counted)
                 if each_chunk is not None:
