@@ -73,8 +73,8 @@ class Judge:
         self.inputs = {spec.name: spec.title for spec in scheme.inputs}
         conditions = [v.when for v in self.vetoes] + [c.when for c in self.consequences]
         # What a ruling can depend on besides the band: these flags, thresholds and findings.
-        self._flags = tuple(dict.fromkeys(f for c in conditions for f in c.flags))
-        self._thresholds = tuple(dict.fromkeys(c.total_below for c in conditions
+        self.flags = tuple(dict.fromkeys(f for c in conditions for f in c.flags))
+        self.thresholds = tuple(dict.fromkeys(c.total_below for c in conditions
                                                if c.total_below is not None))
         self._codes = frozenset(code for c in conditions for code in c.findings)
         self._rulings: dict[tuple, _Ruling] = {}
@@ -83,8 +83,8 @@ class Judge:
                 findings: list[Finding]) -> tuple[_Ruling, NextBand | None]:
         band = band_of(self.bands, value)
         key = (band.grade if band else None,
-               tuple([not not inputs.get(flag) for flag in self._flags]),
-               tuple([value < bound for bound in self._thresholds]) if self._thresholds else (),
+               tuple([not not inputs.get(flag) for flag in self.flags]),
+               tuple([value < bound for bound in self.thresholds]) if self.thresholds else (),
                frozenset(f.code for f in findings if f.code in self._codes)
                if findings and self._codes else _NONE)
         ruling = self._rulings.get(key)

@@ -49,7 +49,7 @@ class Lane:
     """A plan's lane: `lane(row, given)` is the stored row of a well-formed record, or None."""
 
     __slots__ = ("_allowed", "_bands", "_components", "_decode", "_flags", "_flags_of",
-                 "_judge", "_max", "_next", "_packs", "_plan", "_quantum", "_raw_bands",
+                 "_judge", "_max", "_names", "_next", "_packs", "_plan", "_quantum", "_raw_bands",
                  "_required_of", "_rounding", "_rulings", "_thresholds", "_types")
 
     def __init__(self, plan: Plan, components: list[tuple[Decimal, Any, int]]) -> None:
@@ -57,7 +57,7 @@ class Lane:
         self._plan = plan
         self._decode = plan._typed.decode
         self._components = components
-        names = [spec.name for spec in scheme.inputs]
+        names = self._names = [spec.name for spec in scheme.inputs]
         # A component's input is needed even where the scheme does not require it: without it
         # the general path reweights or rejects.
         needed = {at for _weight, _kernel, at in components}
@@ -65,10 +65,10 @@ class Lane:
         self._required_of = _getter(tuple(sorted(needed)))
         judge = plan.judge
         self._judge = judge
-        self._flags = tuple(names.index(flag) for flag in judge._flags)
+        self._flags = tuple(names.index(flag) for flag in judge.flags)
         self._flags_of = _getter(self._flags)
         self._packs: dict[str, str | bytes] = {}
-        self._thresholds = judge._thresholds
+        self._thresholds = judge.thresholds
         self._bands = [(band.min, band.below) for band in judge.bands]
         # Each band's next band up (as the judge finds it, through its rank), or None.
         self._next = [judge.bands[judge.rank[band.grade] - 1] if judge.rank[band.grade] > 0
@@ -90,7 +90,7 @@ class Lane:
             return None
         names = [spec.name for spec in scheme.inputs]
         types = {spec.name: spec.type for spec in scheme.inputs}
-        if any(types.get(flag) != "boolean" for flag in plan.judge._flags):
+        if any(types.get(flag) != "boolean" for flag in plan.judge.flags):
             return None
         components = []
         for cp in plan.components:
@@ -186,10 +186,8 @@ class Lane:
         return type_id
 
     def _rule(self, key: tuple, value: Decimal, values: tuple) -> tuple[str, bytes]:
-        judge = self._judge
-        names = [spec.name for spec in self._plan.scheme.inputs]
-        flags = {names[at]: values[at] is True for at in self._flags}
-        verdict = judge.assess(value, flags, [])
+        flags = {self._names[at]: values[at] is True for at in self._flags}
+        verdict = self._judge.assess(value, flags, [])
         ruling = (verdict.grade, pack_outcome(verdict.points_grade, verdict.vetoes,
                                               verdict.consequences, verdict.eligibility, []))
         if len(self._rulings) < _RULINGS_LIMIT:

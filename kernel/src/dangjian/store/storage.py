@@ -591,41 +591,39 @@ class Store:
     def _compact_results(self, run: dict, first: int, last: int, grade: str | None,
                          org_type: str | None, limit: int | None, offset: int,
                          with_lines: bool) -> Iterator[Result]:
-        run_id = run["id"]
         unpacker = self._unpacker(run)
-        where, params = _filters("s.id BETWEEN ? AND ?", [first, last], grade, org_type,
-                                 prefix="s.")
-        sql = ("SELECT s.org_id, s.org_type, s.grade, s.total, s.profile, s.head, s.input, s.org,"
-               " p.body FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
-               f" WHERE {where} ORDER BY s.id")
-        params = [run_id, *params]
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        for org_id, org_type_, grade_, total, profile, head, given, org, body in \
-                self.conn.execute(sql, params):
-            inline = isinstance(profile, bytes)
+        for org_id, org_type_, grade_, total, key, body, head, given, org in \
+                self._rows(run, first, last, grade, org_type, limit, offset):
             result = unpacker.result(org_id, org_type_, grade_, total,
-                                     unpacker.profile(None if inline else profile,
-                                                      profile if inline else body), head,
-                                     given)
+                                     unpacker.profile(key, body), head, given)
             if with_lines:
                 result = self._with_lines(run, result, given, org)
             yield result
 
+    def _rows(self, run: dict, first: int, last: int, grade: str | None = None,
+              org_type: str | None = None, limit: int | None = None, offset: int = 0):
+        """Stored rows of a compact run in input order: (org_id, org_type, grade, total,
+        profile number or None when kept inline, profile body, head, input, org)."""
+        where, params = _filters("s.id BETWEEN ? AND ?", [first, last], grade, org_type,
+                                 prefix="s.")
+        sql = ("SELECT s.org_id, s.org_type, s.grade, s.total,"
+               " CASE WHEN typeof(s.profile) = 'blob' THEN NULL ELSE s.profile END,"
+               " coalesce(p.body, s.profile), s.head, s.input, s.org"
+               " FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
+               f" WHERE {where} ORDER BY s.id")
+        params = [run["id"], *params]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return self.conn.execute(sql, params)
+
     def stored_rows(self, run_id: int) -> tuple[Unpacker, Iterator[tuple]]:
-        """A compact run's rows in input order as stored, with the unpacker that reads them:
-        (org_id, grade, total, profile key or None, profile body, head, input, org)."""
+        """A compact run's rows in input order as stored (`_rows`), with the unpacker that
+        reads them."""
         run = self.run(run_id)
         if run["layout"] != COMPACT:
             raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
-        rows = self.conn.execute(
-            "SELECT s.org_id, s.grade, s.total, CASE WHEN typeof(s.profile) = 'blob' THEN NULL"
-            " ELSE s.profile END, coalesce(p.body, s.profile), s.head, s.input, s.org"
-            " FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
-            " WHERE s.id BETWEEN ? AND ? ORDER BY s.id",
-            (run_id, run["first_id"], run["last_id"]))
-        return self._unpacker(run), rows
+        return self._unpacker(run), self._rows(run, run["first_id"], run["last_id"])
 
     def result(self, run_id: int, org_id: str, *, with_lines: bool = True) -> Result:
         """One organization's result in a run, its explanation rendered unless asked not to."""

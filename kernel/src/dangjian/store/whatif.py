@@ -161,6 +161,8 @@ class Rescorer:
         self._required = [(spec.name, spec.title) for spec in specs if spec.required]
         self.unused: dict[str, None] = {}
         self._outcomes: dict[bytes, tuple[list[Fired], list[Eligibility]]] = {}
+        self._changes: dict[tuple[int, bytes], dict[str, list[str]]] = {}
+        """Changes between outcomes, by (old profile's number in the compared run, new profile)."""
 
     def fit(self, evaluation: Evaluation) -> Evaluation:
         """The evaluation as the target scheme reads it: inputs it does not declare dropped
@@ -196,20 +198,20 @@ class Rescorer:
                          new.eligibility), new
 
     def decided(self, seq: int, old: Old, total: Decimal, grade: str, profile: bytes,
-                changes: dict | None) -> Comparison:
+                old_key: int | None) -> Comparison:
         """Compare one organization rescored by the target plan's lane (`Lane.verdict`).
-        `changes` (when given) remembers what changed between each pair of outcomes, keyed by
-        the identity of outcome lists that live as long as it does."""
+        What changed between two outcomes is worked out once per pair of profiles: the old
+        one by its number in the run (`old_key`; None when stored inline), the new one as
+        packed."""
         outcome = self._outcomes.get(profile)
         if outcome is None:
             _grade, _vetoes, consequences, eligibility, _findings = unpack_profile(profile)
             outcome = self._outcomes[profile] = (consequences, eligibility)
-        if changes is None:
+        if old_key is None:
             return _compared(seq, old, total, grade, *outcome)
-        pair = (id(old.consequences), id(outcome))
-        found = changes.get(pair)
+        found = self._changes.get((old_key, profile))
         if found is None:
-            found = changes[pair] = _changes(old, *outcome)
+            found = self._changes[(old_key, profile)] = _changes(old, *outcome)
         return Comparison(seq=seq, org_id=old.org_id, org_name=old.org_name,
                           old_total=old.total, old_grade=old.grade, new_total=total,
                           new_grade=grade, change=total - old.total, **found)
@@ -390,26 +392,18 @@ class Comparer:
         decoded and rescored in full; the same comparison either way."""
         lane = self.target.lane
         rescore, add = self._rescore, self._tally.add
-        olds: dict[Any, tuple[list[Fired], list[Eligibility]]] = {}
-        changes: dict[tuple[int, int], dict[str, list[str]]] = {}
-        for seq, (org_id, grade, total, key, body, head, given, org) in enumerate(rows, 1):
-            outcome = olds.get(key) if key is not None else None
-            if outcome is None:
-                _grade, _vetoes, consequences, eligibility, _findings = \
-                    unpacker.profile(key, body)
-                outcome = (consequences, eligibility)
-                if key is not None:
-                    olds[key] = outcome
+        for seq, (org_id, _type, grade, total, key, body, head, given, org) in enumerate(rows, 1):
+            _grade, _vetoes, consequences, eligibility, _findings = unpacker.profile(key, body)
             # A row the lane takes had its organization inline (none stored from `--orgs`):
             # its name, left out of the head, is the input's.
             new = lane.verdict(given) if lane is not None and org is None else None
             if new is not None:
                 name, new_total, new_grade, profile = new
-                row = rescore.decided(seq, Old(org_id, name, Decimal(total), grade, *outcome),
-                                      new_total, new_grade, profile,
-                                      changes if key is not None else None)
+                old = Old(org_id, name, Decimal(total), grade, consequences, eligibility)
+                row = rescore.decided(seq, old, new_total, new_grade, profile, key)
             else:
-                old = Old(org_id, unpacker.name(head, given), Decimal(total), grade, *outcome)
+                old = Old(org_id, unpacker.name(head, given), Decimal(total), grade,
+                          consequences, eligibility)
                 row, _ = rescore(seq, rescore.fit(stored_evaluation(given, org)), old)
             add(row)
             yield row
