@@ -12,7 +12,8 @@ import pytest
 
 from dangjian import NotFound
 from dangjian.store.runner import RunInput, run_meta, score_batch, score_run
-from dangjian.store.storage import MIGRATIONS, Store, encode_result, migrate, pending_migrations
+from dangjian.store.storage import (_MIGRATIONS_TABLE, MIGRATIONS, Store, encode_result, migrate,
+                                    migration_name, pending_migrations)
 from tests.conftest import evaluation
 
 from .test_engine import weighted  # noqa: F401  (fixture)
@@ -56,7 +57,7 @@ def test_an_interrupted_run_leaves_nothing_behind(tmp_path, weighted):
     with pytest.raises(KeyboardInterrupt):
         score_batch(weighted, exploding(), store=store)
     db = sqlite3.connect(tmp_path / "runs.db")
-    for table in ("runs", "scored", "profiles", "rejects", "schemes"):
+    for table in ("runs", "run_chunks", "run_orgs", "profiles", "rejects", "schemes"):
         assert db.execute(f"select count(*) from {table}").fetchone()[0] == 0
     assert [p.name for p in tmp_path.iterdir() if "stage" in p.name] == []
     summary = score_batch(weighted, records(), store=store)
@@ -112,20 +113,45 @@ def test_results_filtered_by_grade_and_type_read_only_their_run(tmp_path, weight
     assert [r.org_id for r in store.results(run_id, grade="好", limit=1, offset=1)] == ["c1"]
 
 
-def test_a_database_from_before_m004_loses_the_grade_index_and_filters_the_same(
-        tmp_path, weighted):
-    path = tmp_path / "runs.db"
-    store = Store(path)
-    run_id = score_batch(weighted, MIXED, store=store).run_id
-    store.close()
-    with sqlite3.connect(path) as conn:  # as m001-m003 left it
-        conn.execute("CREATE INDEX scored_grade ON scored (grade, org_type)")
-        conn.execute("DELETE FROM _migrations WHERE name = 'm004_no_grade_index'")
+def test_a_database_from_before_m005_has_its_runs_converted_to_chunks(tmp_path, weighted):
+    # The same two runs stored now, and as m001-m004 stored them: one `scored` row each.
+    new = Store(tmp_path / "new.db")
+    first = score_batch(weighted, records(), store=new).run_id
+    run_id = score_batch(weighted, MIXED, store=new).run_id
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(_MIGRATIONS_TABLE)
+    for migration in MIGRATIONS[:4]:
+        migration(conn)
+        conn.execute("INSERT INTO _migrations VALUES (?, 'x')", (migration_name(migration),))
+    conn.execute("ATTACH DATABASE ? AS new", (str(tmp_path / "new.db"),))
+    for table in ("runs", "schemes", "profiles", "rejects"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM new.{table}")
+    for run in (first, run_id):
+        start = (conn.execute("SELECT max(id) FROM scored").fetchone()[0] or 0) + 1
+        for (body,) in conn.execute("SELECT body FROM new.run_chunks WHERE run_id = ?"
+                                    " ORDER BY id", (run,)).fetchall():
+            conn.executemany("INSERT INTO scored (run_id, org_id, org_type, grade, total,"
+                             " profile, head, input, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(run, *row) for row in msgspec.msgpack.decode(body)])
+        end = conn.execute("SELECT max(id) FROM scored").fetchone()[0]
+        conn.execute("UPDATE runs SET layout = 2, first_id = ?, last_id = ? WHERE id = ?",
+                     (start, end, run))
+    conn.execute("DETACH DATABASE new")
     conn.close()
+
     store = Store(path)
-    assert pending_migrations(store.conn) == [] and "scored_grade" not in indexes(store.conn)
-    assert "scored_org_id" in indexes(store.conn)
+    assert pending_migrations(store.conn) == []
+    tables = {name for (name,) in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert "scored" not in tables and "scored_org_id" not in indexes(store.conn)
     assert filtered(store, run_id) == EXPECTED
+    for run in (first, run_id):
+        assert list(store.stored_bytes(run)) == list(new.stored_bytes(run))
+        assert [encode_result(r) for r in store.results(run)] == \
+            [encode_result(r) for r in new.results(run)]
+    assert encode_result(store.result(run_id, "c2")) == encode_result(new.result(run_id, "c2"))
+    assert [r["id"] for r in store.runs_with("a")] == [run_id, first]
+    assert [r.org_id for r in store.rejects(first)] == ["b"]
 
 
 def test_a_new_database_is_made_without_sqlite_utils(tmp_path):

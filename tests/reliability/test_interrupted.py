@@ -20,7 +20,7 @@ def table_counts(db: Path) -> dict[str, int]:
     conn = sqlite3.connect(db)
     try:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("runs", "scored", "profiles", "rejects")}
+                for t in ("runs", "run_chunks", "run_orgs", "profiles", "rejects")}
     finally:
         conn.close()
 
@@ -86,8 +86,8 @@ def test_sigkill_mid_batch_leaves_no_partial_run_and_the_same_command_then_compl
     assert wait_gone(helpers) == [], "进程在主进程被杀后仍在运行"
     assert no_traceback(stderr) and "BrokenPipe" not in stderr, stderr
 
-    assert table_counts(tmp_path / "runs.db") == {"runs": 0, "scored": 0, "profiles": 0,
-                                                  "rejects": 0}
+    assert table_counts(tmp_path / "runs.db") == {"runs": 0, "run_chunks": 0, "run_orgs": 0,
+                                                  "profiles": 0, "rejects": 0}
     assert not (tmp_path / "拒绝.csv").exists()
 
     again = run(*command, "--json", cwd=tmp_path)

@@ -11,17 +11,19 @@ as JSON for a spreadsheet row), the organization when it came from `--orgs`, and
 hash, in `schemes`. Explanations are not stored: `result(..., with_lines=True)` renders them
 again by compiling the stored scheme with the installed methods and scoring the stored inputs.
 
-A run's rows are `scored.id` from `runs.first_id` to `runs.last_id` (the rowid), so reading one
-run, filtered by grade or organization type or not, reads only that range; the only index on
-`scored` is by organization id (explain, "which runs hold this organization"). The index on
-(grade, org_type) that m003 made is dropped by m004: it served no query of one run and cost
-about 2.5 us per row stored.
+The organizations of a run are stored in chunks, in input order: one `run_chunks` row holds
+the rows of up to a pipeline chunk (2,000 organizations) packed with msgpack, and a run's
+chunks are `run_chunks.id` from `runs.first_id` to `runs.last_id`. `run_orgs` finds an
+organization in a run (its chunk and place), which is how explain, "which runs hold this
+organization" and the repeated-id check look one up. Storing a chunk is one SQLite row
+instead of 2,000, which is what makes storing a run cheap; reading a run reads its chunks in
+order. Runs stored one row per organization (`scored`, layout 2) are converted by m005.
 
 The database is opened, migrated and written with `sqlite3` alone; `Store.db` (sqlite-utils,
 which imports numpy where it is installed) is made only for the flags tracked per run.
 
-Runs stored before this layout (tables `results` and `lines`, `runs.layout` empty) are read as
-they were written.
+Runs stored before compact storage (tables `results` and `lines`, `runs.layout` empty) are
+read as they were written.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +50,13 @@ _decode_lines = msgspec.json.Decoder(list[Line]).decode
 _decode_evaluation = msgspec.json.Decoder(Evaluation).decode
 _decode_org = msgspec.json.Decoder(Organization).decode
 _decode_findings = msgspec.json.Decoder(list[Finding]).decode
-COMPACT = 2
-"""`runs.layout` of runs stored compactly; empty for runs stored with their explanations."""
+COMPACT = 3
+"""`runs.layout` of runs stored compactly, in chunks; empty for runs stored with their
+explanations (2, one row per organization, is converted by m005)."""
+CHUNK_ROWS = 2000
+"""Organizations per stored chunk when m005 converts a run (the pipeline's chunk size)."""
+_pack_rows = msgspec.msgpack.Encoder().encode
+_unpack_rows = msgspec.msgpack.Decoder().decode
 PROFILES_KEPT = 10_000
 """Distinct profiles numbered per run; beyond this a row keeps its profile inline."""
 BUSY_TIMEOUT_MS = 30_000
@@ -135,8 +143,36 @@ def _m004_no_grade_index(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS scored_grade")
 
 
+def _m005_chunked_runs(conn: sqlite3.Connection) -> None:
+    """A run's organizations in chunks (`run_chunks`), found by id through `run_orgs`; the
+    runs stored one row per organization are converted, and `scored` is dropped."""
+    conn.execute("CREATE TABLE IF NOT EXISTS run_chunks (id INTEGER PRIMARY KEY,"
+                 " run_id INTEGER, first INTEGER, n INTEGER, body BLOB)")
+    conn.execute("CREATE TABLE IF NOT EXISTS run_orgs (org_id TEXT, run_id INTEGER,"
+                 " chunk INTEGER, at INTEGER, PRIMARY KEY (org_id, run_id)) WITHOUT ROWID")
+    runs = conn.execute("SELECT id, first_id, last_id FROM runs WHERE layout = 2"
+                        " ORDER BY id").fetchall()
+    for run_id, first, last in runs:
+        rows = conn.execute("SELECT org_id, org_type, grade, total, profile, head, input, org"
+                            " FROM scored WHERE id BETWEEN ? AND ? ORDER BY id", (first, last))
+        start = (conn.execute("SELECT max(id) FROM run_chunks").fetchone()[0] or 0) + 1
+        seq = 0
+        while batch := rows.fetchmany(CHUNK_ROWS):
+            chunk = conn.execute("INSERT INTO run_chunks (run_id, first, n, body)"
+                                 " VALUES (?, ?, ?, ?)",
+                                 (run_id, seq, len(batch), _pack_rows(batch))).lastrowid
+            conn.executemany("INSERT OR IGNORE INTO run_orgs VALUES (?, ?, ?, ?)",
+                             [(row[0], run_id, chunk, at) for at, row in enumerate(batch)])
+            seq += len(batch)
+        end = conn.execute("SELECT max(id) FROM run_chunks").fetchone()[0] or 0
+        conn.execute("UPDATE runs SET layout = ?, first_id = ?, last_id = ? WHERE id = ?",
+                     (COMPACT, start, max(end, start - 1), run_id))
+    conn.execute("DROP TABLE IF EXISTS scored")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m001_initial, _m002_tracked_flags, _m003_compact_runs, _m004_no_grade_index]
+    _m001_initial, _m002_tracked_flags, _m003_compact_runs, _m004_no_grade_index,
+    _m005_chunked_runs]
 _MIGRATIONS_TABLE = ('CREATE TABLE IF NOT EXISTS "_migrations" (\n   "name" TEXT PRIMARY KEY,\n'
                      '   "applied_at" TEXT\n)')
 
@@ -227,11 +263,13 @@ def tally(items: Iterable[Any], summary: RunSummary) -> Iterator[Any]:
 
 # -- staging ----------------------------------------------------------------------------------
 _STAGE_TABLES = (
-    "CREATE TABLE scored (org_id TEXT, org_type TEXT, grade TEXT, total TEXT, profile ANY,"
-    " head BLOB, input BLOB, org BLOB)",
+    # Where each id was first met (input, row) for the reject of a later row with the same
+    # id, and where its row is staged (chunk, place).
+    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER, chunk INTEGER,"
+    " at INTEGER) WITHOUT ROWID",
+    "CREATE TABLE chunks (id INTEGER PRIMARY KEY, first INTEGER, n INTEGER, body BLOB)",
     "CREATE TABLE profiles (id INTEGER PRIMARY KEY, body BLOB)",
     "CREATE TABLE rejects (row INTEGER, source TEXT, org_id TEXT, field TEXT, reason TEXT)",
-    "CREATE TABLE ids (org_id TEXT PRIMARY KEY, part INTEGER, row INTEGER) WITHOUT ROWID",
 )
 
 
@@ -278,36 +316,38 @@ class RunStage:
             self.conn.execute(sql)
         self.conn.execute("BEGIN")
         self._profiles: dict[bytes, int] = {}
+        self._chunks = 0
+        self._staged = 0
+        """Chunks and organizations staged so far."""
         self._sources: dict[int, str | None] = {}
         """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
     def add(self, items: list[Scored | Reject], source: str | None, part: int = 0
             ) -> list[Scored | Reject]:
-        """Stage a batch in input order (`part`: which input of the run it comes from);
-        returns it with repeated organizations rejected."""
+        """Stage a batch in input order (`part`: which input of the run it comes from) as one
+        chunk; returns it with repeated organizations rejected."""
         conn = self.conn
         self._sources.setdefault(part, source)
         scored = [item for item in items if item.__class__ is not Reject]
         if scored:
-            # Each id keeps its first row (INSERT OR IGNORE, in input order); only when some
-            # were ignored are the batch's ids looked up to find the repeated rows.
+            # Each id keeps its first row (INSERT OR IGNORE, in input order). Only when some
+            # were ignored are the batch's ids taken back, its repeated rows rejected (naming
+            # each id's first row) and the rest placed again.
+            chunk = self._chunks + 1
             before = conn.total_changes
-            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
-                             [(item.org_id, part, item.row) for item in scored])
+            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?, ?)",
+                             [(item[1], part, item[0], chunk, at)
+                              for at, item in enumerate(scored)])
             if conn.total_changes - before != len(scored):
+                conn.executemany("DELETE FROM ids WHERE org_id = ? AND chunk = ?",
+                                 [(item[1], chunk) for item in scored])
                 items = self._reject_repeated(items, source, part)
                 scored = [item for item in items if item.__class__ is not Reject]
-            # (org_id, org_type, grade, total, profile, head, input, org): the profile by its
-            # number while fewer than PROFILES_KEPT are numbered, else inline.
-            profiles = self._profiles
-            numbers = list(map(profiles.get, [item.profile for item in scored]))
-            if None in numbers:
-                for at, number in enumerate(numbers):
-                    if number is None:
-                        numbers[at] = self._number(scored[at].profile)
-            conn.executemany("INSERT INTO scored VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             [(item[1], item[2], item[3], item[4], number, item[6], item[7],
-                               item[8]) for item, number in zip(scored, numbers)])
+                conn.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?)",
+                                 [(item[1], part, item[0], chunk, at)
+                                  for at, item in enumerate(scored)])
+            if scored:
+                self._stage_chunk(chunk, scored)
         if len(scored) == len(items):
             return items
         rejects = [(r.row, r.source, r.org_id, r.field, r.reason)
@@ -315,6 +355,23 @@ class RunStage:
         if rejects:
             conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?)", rejects)
         return items
+
+    def _stage_chunk(self, chunk: int, scored: list[Scored]) -> None:
+        """The rows as one chunk: each (org_id, org_type, grade, total, profile, head, input,
+        org), the profile by its number while fewer than PROFILES_KEPT are numbered, else
+        inline."""
+        profiles = self._profiles
+        numbers = list(map(profiles.get, [item.profile for item in scored]))
+        if None in numbers:
+            for at, number in enumerate(numbers):
+                if number is None:
+                    numbers[at] = self._number(scored[at].profile)
+        body = _pack_rows([(item[1], item[2], item[3], item[4], number, item[6], item[7],
+                            item[8]) for item, number in zip(scored, numbers)])
+        self.conn.execute("INSERT INTO chunks VALUES (?, ?, ?, ?)",
+                          (chunk, self._staged, len(scored), body))
+        self._chunks = chunk
+        self._staged += len(scored)
 
     def _number(self, profile: bytes) -> int | bytes:
         """A profile's number in this run, numbered now if it is new; the profile itself once
@@ -330,37 +387,44 @@ class RunStage:
 
     def _reject_repeated(self, items: list[Scored | Reject], source: str | None, part: int
                          ) -> list[Scored | Reject]:
-        first = self._seen({item.org_id for item in items if not isinstance(item, Reject)})
+        """The batch with each row whose id was met before (staged, or earlier in the batch)
+        rejected, naming that first row."""
+        first = self._seen({item.org_id for item in items if item.__class__ is not Reject})
         out: list[Scored | Reject] = []
         for item in items:
-            if not isinstance(item, Reject) and first[item.org_id][:2] != (part, item.row):
-                item = Reject(row=item.row, source=source, org_id=item.org_id, field="org_id",
-                              reason=duplicate_reason(item.org_id, *first[item.org_id][1:]))
+            if item.__class__ is not Reject:
+                met = first.get(item.org_id)
+                if met is None:
+                    first[item.org_id] = (item.row, source)
+                else:
+                    item = Reject(row=item.row, source=source, org_id=item.org_id,
+                                  field="org_id", reason=duplicate_reason(item.org_id, *met))
             out.append(item)
         return out
 
-    def _seen(self, org_ids: set[str]) -> dict[str, tuple[int, int, str | None]]:
-        """(input, row, source) of the first row of each of these ids."""
-        found: dict[str, tuple[int, int, str | None]] = {}
+    def _seen(self, org_ids: set[str]) -> dict[str, tuple[int, str | None]]:
+        """(row, source) of the staged first row of each of these ids that has one."""
+        found: dict[str, tuple[int, str | None]] = {}
         ids = list(org_ids)
         for start in range(0, len(ids), 500):
             some = ids[start:start + 500]
             marks = ", ".join("?" * len(some))
             for org_id, part, row in self.conn.execute(
                     f"SELECT org_id, part, row FROM ids WHERE org_id IN ({marks})", some):
-                found[org_id] = (part, row, self._sources[part])
+                found[org_id] = (row, self._sources[part])
         return found
 
     def results(self, unpacker: Unpacker) -> Iterator[Result]:
         """The staged results (no lines), in input order: for batch rules."""
         bodies = dict(self.conn.execute("SELECT id, body FROM profiles"))
-        for org_id, org_type, grade, total, profile, head, given in self.conn.execute(
-                "SELECT org_id, org_type, grade, total, profile, head, input FROM scored"
-                " ORDER BY rowid"):
-            body = profile if isinstance(profile, bytes) else bodies[profile]
-            yield unpacker.result(org_id, org_type, grade, total,
-                                  unpacker.profile(None if isinstance(profile, bytes)
-                                                   else profile, body), head, given)
+        for (chunk,) in self.conn.execute("SELECT body FROM chunks ORDER BY id"):
+            for org_id, org_type, grade, total, profile, head, given, _org in \
+                    _unpack_rows(chunk):
+                inline = profile.__class__ is bytes
+                yield unpacker.result(org_id, org_type, grade, total,
+                                      unpacker.profile(None if inline else profile,
+                                                       profile if inline else bodies[profile]),
+                                      head, given)
 
     def finish(self) -> None:
         """All rows are in: make them readable by the database that copies them."""
@@ -483,12 +547,14 @@ class Store:
              summary.scored, summary.rejected, meta.workers, _encode(summary.grades).decode(),
              meta.note, COMPACT, meta.as_of or None, out_digest,
              _encode(summary.findings).decode())).lastrowid
-        first = (conn.execute("SELECT max(id) FROM scored").fetchone()[0] or 0) + 1
+        # The staged chunks are numbered from 1 without gaps: they follow the last stored one.
+        first = (conn.execute("SELECT max(id) FROM run_chunks").fetchone()[0] or 0) + 1
         conn.execute("INSERT INTO profiles SELECT ?, id, body FROM stage.profiles", (run_id,))
-        conn.execute("INSERT INTO scored (run_id, org_id, org_type, grade, total, profile, head,"
-                     " input, org) SELECT ?, org_id, org_type, grade, total, profile, head,"
-                     " input, org FROM stage.scored ORDER BY rowid", (run_id,))
-        last = conn.execute("SELECT max(id) FROM scored").fetchone()[0] or 0
+        conn.execute("INSERT INTO run_chunks (id, run_id, first, n, body) SELECT id + ?, ?,"
+                     " first, n, body FROM stage.chunks ORDER BY id", (first - 1, run_id))
+        conn.execute("INSERT INTO run_orgs SELECT org_id, ?, chunk + ?, at FROM stage.ids",
+                     (run_id, first - 1))
+        last = conn.execute("SELECT max(id) FROM run_chunks").fetchone()[0] or 0
         conn.execute("INSERT INTO rejects SELECT ?, row, source, org_id, field, reason"
                      " FROM stage.rejects ORDER BY rowid", (run_id,))
         conn.execute("UPDATE runs SET first_id = ?, last_id = ? WHERE id = ?",
@@ -532,8 +598,8 @@ class Store:
     def runs_with(self, org_id: str) -> list[dict]:
         """The finished runs that scored an organization, latest first."""
         compact = [row["id"] for row in self._query(
-            "SELECT DISTINCT r.id FROM scored s JOIN runs r ON s.id BETWEEN r.first_id AND"
-            " r.last_id WHERE s.org_id = ? AND r.finished_at IS NOT NULL", [org_id])]
+            "SELECT o.run_id AS id FROM run_orgs o JOIN runs r ON r.id = o.run_id"
+            " WHERE o.org_id = ? AND r.finished_at IS NOT NULL", [org_id])]
         legacy = [row["run_id"] for row in self._query(
             "SELECT DISTINCT run_id FROM results WHERE org_id = ?", [org_id])]
         return [self.run(run_id) for run_id in sorted(set(compact + legacy), reverse=True)]
@@ -572,9 +638,7 @@ class Store:
                                       params))["n"]
         if grade is None and org_type is None:
             return run["scored"]
-        where, params = _filters("id BETWEEN ? AND ?", [run["first_id"], run["last_id"]],
-                                 grade, org_type)
-        return next(self._query(f"SELECT count(*) AS n FROM scored WHERE {where}", params))["n"]
+        return sum(1 for _ in self._rows(run, grade, org_type))
 
     def results(self, run_id: int, *, grade: str | None = None, org_type: str | None = None,
                 limit: int | None = None, offset: int = 0,
@@ -585,37 +649,47 @@ class Store:
         if run["layout"] != COMPACT:
             yield from self._legacy_results(run_id, grade, org_type, limit, offset, with_lines)
             return
-        yield from self._compact_results(run, run["first_id"], run["last_id"], grade, org_type,
-                                         limit, offset, with_lines)
+        yield from self._compact_results(run, self._rows(run, grade, org_type, limit, offset),
+                                         with_lines)
 
-    def _compact_results(self, run: dict, first: int, last: int, grade: str | None,
-                         org_type: str | None, limit: int | None, offset: int,
-                         with_lines: bool) -> Iterator[Result]:
+    def _compact_results(self, run: dict, rows: Iterable[tuple], with_lines: bool
+                         ) -> Iterator[Result]:
         unpacker = self._unpacker(run)
-        for org_id, org_type_, grade_, total, key, body, head, given, org in \
-                self._rows(run, first, last, grade, org_type, limit, offset):
+        for org_id, org_type_, grade_, total, key, body, head, given, org in rows:
             result = unpacker.result(org_id, org_type_, grade_, total,
                                      unpacker.profile(key, body), head, given)
             if with_lines:
                 result = self._with_lines(run, result, given, org)
             yield result
 
-    def _rows(self, run: dict, first: int, last: int, grade: str | None = None,
-              org_type: str | None = None, limit: int | None = None, offset: int = 0):
-        """Stored rows of a compact run in input order: (org_id, org_type, grade, total,
-        profile number or None when kept inline, profile body, head, input, org)."""
-        where, params = _filters("s.id BETWEEN ? AND ?", [first, last], grade, org_type,
-                                 prefix="s.")
-        sql = ("SELECT s.org_id, s.org_type, s.grade, s.total,"
-               " CASE WHEN typeof(s.profile) = 'blob' THEN NULL ELSE s.profile END,"
-               " coalesce(p.body, s.profile), s.head, s.input, s.org"
-               " FROM scored s LEFT JOIN profiles p ON p.run_id = ? AND p.id = s.profile"
-               f" WHERE {where} ORDER BY s.id")
-        params = [run["id"], *params]
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return self.conn.execute(sql, params)
+    def _rows(self, run: dict, grade: str | None = None, org_type: str | None = None,
+              limit: int | None = None, offset: int = 0) -> Iterator[tuple]:
+        """Stored rows of a compact run in input order, filtered and paged: (org_id, org_type,
+        grade, total, profile number or None when kept inline, profile body, head, input,
+        org)."""
+        bodies = self._profile_bodies(run["id"])
+        if grade is None and org_type is None:
+            rows = self._chunk_rows(run, offset)
+        else:
+            rows = islice((row for row in self._chunk_rows(run, 0)
+                           if (grade is None or row[2] == grade)
+                           and (org_type is None or row[1] == org_type)), offset, None)
+        body_of = bodies.__getitem__
+        for packed in islice(rows, limit):
+            yield _stored_row(packed, body_of)
+
+    def _chunk_rows(self, run: dict, skip: int) -> Iterator[list]:
+        """The rows of a run's chunks as packed, in order, the first `skip` left out (whole
+        chunks unread)."""
+        for first, chunk in self.conn.execute(
+                "SELECT first, body FROM run_chunks WHERE id BETWEEN ? AND ? AND first + n > ?"
+                " ORDER BY id", (run["first_id"], run["last_id"], skip)):
+            rows = _unpack_rows(chunk)
+            yield from rows[skip - first:] if skip > first else rows
+
+    def _profile_bodies(self, run_id: int) -> dict[int, bytes]:
+        return dict(self.conn.execute("SELECT id, body FROM profiles WHERE run_id = ?",
+                                      (run_id,)))
 
     def stored_rows(self, run_id: int) -> tuple[Unpacker, Iterator[tuple]]:
         """A compact run's rows in input order as stored (`_rows`), with the unpacker that
@@ -623,7 +697,7 @@ class Store:
         run = self.run(run_id)
         if run["layout"] != COMPACT:
             raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
-        return self._unpacker(run), self._rows(run, run["first_id"], run["last_id"])
+        return self._unpacker(run), self._rows(run)
 
     def result(self, run_id: int, org_id: str, *, with_lines: bool = True) -> Result:
         """One organization's result in a run, its explanation rendered unless asked not to."""
@@ -633,12 +707,14 @@ class Store:
                                               org_id=org_id))
         else:
             found = []
-            row = self.conn.execute(
-                "SELECT id FROM scored WHERE org_id = ? AND id BETWEEN ? AND ? ORDER BY id"
-                " LIMIT 1", (org_id, run["first_id"], run["last_id"])).fetchone()
-            if row is not None:
-                found = list(self._compact_results(run, row[0], row[0], None, None, None, 0,
-                                                   with_lines))
+            place = self.conn.execute(
+                "SELECT c.body, o.at FROM run_orgs o JOIN run_chunks c ON c.id = o.chunk"
+                " WHERE o.org_id = ? AND o.run_id = ?", (org_id, run_id)).fetchone()
+            if place is not None:
+                row = _stored_row(_unpack_rows(place[0])[place[1]], lambda number: next(
+                    self.conn.execute("SELECT body FROM profiles WHERE run_id = ? AND id = ?",
+                                      (run_id, number)))[0])
+                found = list(self._compact_results(run, [row], with_lines))
         if not found:
             raise NotFound(f"批次 {run_id} 中没有组织 {org_id} 的结果")
         return found[0]
@@ -675,10 +751,8 @@ class Store:
         run = self.run(run_id)
         if run["layout"] != COMPACT:
             raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
-        for seq, (given, org) in enumerate(self.conn.execute(
-                "SELECT input, org FROM scored WHERE id BETWEEN ? AND ? ORDER BY id",
-                (run["first_id"], run["last_id"])), 1):
-            yield seq, stored_evaluation(given, org)
+        for seq, row in enumerate(self._chunk_rows(run, 0), 1):
+            yield seq, stored_evaluation(row[6], row[7])
 
     def findings(self, run_id: int) -> Iterator[tuple[str, str, list[Finding]]]:
         """(org id, org name, findings) of every scored organization, in input order."""
@@ -712,11 +786,8 @@ class Store:
                 " ON l.run_id = r.run_id AND l.seq = r.seq WHERE r.run_id = ? ORDER BY r.seq",
                 [run_id]))
             return
-        yield from self.conn.execute(
-            "SELECT s.org_id, s.org_type, s.grade, s.total, coalesce(p.body, s.profile), s.head,"
-            " s.input, s.org FROM scored s LEFT JOIN profiles p ON p.run_id = s.run_id"
-            " AND p.id = s.profile WHERE s.id BETWEEN ? AND ? ORDER BY s.id",
-            (run["first_id"], run["last_id"]))
+        for org_id, org_type, grade, total, _key, body, head, given, org in self._rows(run):
+            yield org_id, org_type, grade, total, body, head, given, org
 
     # -- runs stored with their explanations (before compact storage) -------------------------
     def _legacy_results(self, run_id, grade, org_type, limit, offset, with_lines, *,
@@ -735,6 +806,15 @@ class Store:
             if with_lines and row.get("lines"):
                 result = msgspec.structs.replace(result, lines=_decode_lines(row["lines"]))
             yield result
+
+
+def _stored_row(packed: list, body_of: Callable[[int], bytes]) -> tuple:
+    """A row as a chunk holds it, as `Store._rows` gives it: the profile's number (None when
+    kept inline) and its body beside it."""
+    org_id, org_type, grade, total, profile, head, given, org = packed
+    if profile.__class__ is bytes:
+        return org_id, org_type, grade, total, None, profile, head, given, org
+    return org_id, org_type, grade, total, profile, body_of(profile), head, given, org
 
 
 def stored_evaluation(given: bytes, org: bytes | None) -> Evaluation:
