@@ -40,8 +40,8 @@ class Lane:
 
     `Lane.build` writes the plan's steps out as Python source once (each component, band and
     flag spelled out, the plan's numbers and caches bound by name) and runs it: what a record
-    costs is then the arithmetic, not walking the plan. The generated `__call__` and `verdict` belong to
-    a subclass made for the plan; the general `Lane` only holds what they share.
+    costs is then the arithmetic, not walking the plan. The generated `__call__` and `verdict`
+    belong to a class made for the plan; `Lane` itself holds what they share.
     """
 
     __slots__ = ("_components", "_flags", "_judge", "_names", "_packs", "_plan", "_rulings",
@@ -102,7 +102,7 @@ class Lane:
     def _source(self) -> tuple[str, dict[str, Any]]:
         """The source of the plan's `__call__` and `verdict`, and the values it names.
 
-        Both do exactly what the general path does, in the same order: decode, check the
+        Both take the general path's steps for such a record, in its order: decode, check the
         organization and the needed inputs, run each kernel, add weight x points to ZERO
         component by component, clamp to 0..max, add ZERO, quantize once, find the band (on
         the raw or the rounded total, as the scheme reads it), and look the ruling up by band,
