@@ -53,7 +53,6 @@ def compile_number(spec: MethodSpec):
 
 
 _KNOWN_LIMIT = 4096
-_MEANS_LIMIT = 16_384  # a rating's (sum, count) pairs with their points: some 4 MB when full
 
 
 def _ballot_counts(value) -> list:
@@ -156,7 +155,6 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
     whole = {label: int(value) for label, value in ballots.items()
              if value.as_tuple().exponent == 0}
     whole_get = whole.get if lean and not trim and len(whole) == len(ballots) else None
-    means: dict[tuple[int, int], Decimal] = {}  # the points of each (sum, count) met so far
 
     def kernel(raw) -> Decimal | None:
         if raw.__class__ is not list or whole_get is None:
@@ -170,15 +168,8 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
             return None
         if total.__class__ is not int:  # a score with decimals
             return None
-        key = (total, count)
-        points = means.get(key)
-        if points is not None:
-            return points
         points = Decimal(total) / count * top / scale
-        points = ZERO if points < ZERO else top if points > top else points
-        if len(means) < _MEANS_LIMIT:
-            means[key] = points
-        return points
+        return ZERO if points < ZERO else top if points > top else points
 
     def score(ctx: EvalContext) -> Outcome:
         raw = ctx.inputs.get(field)
