@@ -162,3 +162,130 @@ def _reference_plan():
 
 _REFERENCE = _reference_plan()
 _PLAIN = general(_REFERENCE)
+
+
+# -- other shapes of plan: raw bands, thresholds, one flag, an input named `class` ---------------
+_SHAPES = """
+id = "lane-shapes"
+title = "形状"
+version = "1"
+org_types = ["branch"]
+max = 100
+[rounding]
+places = 1
+mode = "half_even"
+bands_read = "raw"
+[[inputs]]
+name = "onsite"
+title = "评议"
+type = "list"
+items = "number_or_label"
+choices = ["好", "差"]
+min = 0
+max = 100
+[[inputs]]
+name = "class"
+title = "上级评分"
+min = 0
+max = 50
+[[inputs]]
+name = "late"
+title = "迟报"
+type = "boolean"
+required = false
+[[components]]
+id = "onsite"
+title = "评议"
+weight = 0.55
+max = 100
+method = "rating"
+input = "onsite"
+params = { ballots = { "好" = 90, "差" = 40 } }
+[[components]]
+id = "class"
+title = "上级"
+weight = 0.45
+max = 100
+method = "number"
+input = "class"
+[[bands]]
+grade = "优"
+min = 85
+[[bands]]
+grade = "良"
+min = 70
+below = 85
+[[bands]]
+grade = "中"
+min = 50
+below = 70
+[[bands]]
+grade = "差"
+min = 0
+below = 50
+[[honours]]
+id = "award"
+title = "表彰"
+requires_grades = ["优"]
+[[vetoes]]
+id = "late"
+title = "迟报"
+when = { flags = ["late"] }
+reason = "迟报"
+blocks = ["award"]
+[[consequences]]
+id = "talk"
+title = "约谈"
+when = { total_below = 60 }
+[[consequences]]
+id = "warn"
+title = "提醒"
+when = { flags = ["late"], total_below = 77.5 }
+"""
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    plan = catalog_with_scheme(_SHAPES).plan("lane-shapes")
+    assert plan.lane is not None and plan.judge.thresholds and plan._bands_raw
+    return plan, general(plan)
+
+
+@pytest.mark.parametrize(("onsite", "superior", "late"), [
+    ([90, "好"], 50, None),  # 94.5: the top band, none above
+    (["好", 80, 79], 40, True),  # 81.6: 良, late but above 77.5
+    ([77, 78], 38, True),  # 76.8: 良, late and below 77.5
+    ([55], 30, None),  # 57.2: 中, below 60
+    (["差", 41], 10, True),  # 31.3: 差
+    ([89], 40, None),  # 84.95 rounds to 85.0, but the bands read the raw total: 良
+    ([41, 0], 43, False),  # 49.975 rounds to 50.0: 差 all the same
+    ([0], 0, None),
+])
+def test_other_shapes_of_plan_store_the_same_row_through_either_path(shapes, onsite, superior,
+                                                                      late):
+    plan, plain = shapes
+    inputs = {"onsite": onsite, "class": superior}
+    if late is not None:
+        inputs["late"] = late
+    raw = msgspec.json.encode({"org_id": "s1", "org": {"name": "某支部", "type": "branch"},
+                               "inputs": inputs})
+    fast, expected = both(plan, plain, raw)
+    assert fast is not None and fast == expected
+    assert plan.lane.verdict(raw) == ("某支部", Decimal(fast.total), fast.grade, fast.profile)
+
+
+@settings(max_examples=300, deadline=None)
+@given(onsite=onsite, superior=st.one_of(st.integers(min_value=-2, max_value=52), st.none()),
+       late=flag)
+def test_generated_records_of_other_shapes_store_the_same_row_through_either_path(
+        shapes, onsite, superior, late):
+    plan, plain = shapes
+    inputs = {k: v for k, v in (("onsite", onsite), ("class", superior), ("late", late))
+              if v is not None}
+    raw = msgspec.json.encode({"org_id": "s1", "org": {"type": "branch"}, "inputs": inputs})
+    fast, expected = both(plan, plain, raw)
+    assert fast is None or fast == expected
+    verdict = plan.lane.verdict(raw)
+    assert (verdict is None) == (fast is None)
+    if fast is not None:
+        assert verdict == ("", Decimal(fast.total), fast.grade, fast.profile)

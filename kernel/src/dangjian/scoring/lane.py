@@ -17,8 +17,8 @@ case and on generated records.
 
 from __future__ import annotations
 
+import keyword
 from decimal import Decimal
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -31,53 +31,29 @@ if TYPE_CHECKING:
 
 _RULINGS_LIMIT = 4096
 _PACKS_LIMIT = 65_536  # component points met so far, with their packed form
-_astuple = msgspec.structs.astuple
-_new = tuple.__new__
-_pack_head = pack_head_values
-
-
-def _getter(positions: tuple[int, ...]):
-    """A function from a tuple of values to the tuple of those at `positions`."""
-    if not positions:
-        return lambda values: ()
-    if len(positions) == 1:
-        return lambda values, at=positions[0]: (values[at],)
-    return itemgetter(*positions)
+_CODE_LIMIT = 256  # compiled sources kept, one per shape of plan
+_code: dict[str, Any] = {}
 
 
 class Lane:
-    """A plan's lane: `lane(row, given)` is the stored row of a well-formed record, or None."""
+    """A plan's lane: `lane(row, given)` is the stored row of a well-formed record, or None.
 
-    __slots__ = ("_allowed", "_bands", "_components", "_decode", "_flags", "_flags_of",
-                 "_judge", "_max", "_names", "_next", "_packs", "_plan", "_quantum", "_raw_bands",
-                 "_required_of", "_rounding", "_rulings", "_thresholds", "_types")
+    `Lane.build` writes the plan's steps out as Python source once (each component, band and
+    flag spelled out, the plan's numbers and caches bound by name) and runs it: what a record
+    costs is then the arithmetic, not walking the plan. The generated `__call__` and `verdict`
+    belong to a class made for the plan; `Lane` itself holds what they share.
+    """
+
+    __slots__ = ("_components", "_flags", "_judge", "_names", "_packs", "_plan", "_rulings",
+                 "_types")
 
     def __init__(self, plan: Plan, components: list[tuple[Decimal, Any, int]]) -> None:
-        scheme = plan.scheme
         self._plan = plan
-        self._decode = plan._typed.decode
         self._components = components
-        names = self._names = [spec.name for spec in scheme.inputs]
-        # A component's input is needed even where the scheme does not require it: without it
-        # the general path reweights or rejects.
-        needed = {at for _weight, _kernel, at in components}
-        needed.update(names.index(spec.name) for spec in scheme.inputs if spec.required)
-        self._required_of = _getter(tuple(sorted(needed)))
-        judge = plan.judge
-        self._judge = judge
-        self._flags = tuple(names.index(flag) for flag in judge.flags)
-        self._flags_of = _getter(self._flags)
+        self._names = [spec.name for spec in plan.scheme.inputs]
+        self._judge = plan.judge
+        self._flags = tuple(self._names.index(flag) for flag in plan.judge.flags)
         self._packs: dict[str, str | bytes] = {}
-        self._thresholds = judge.thresholds
-        self._bands = [(band.min, band.below) for band in judge.bands]
-        # Each band's next band up (as the judge finds it, through its rank), or None.
-        self._next = [judge.bands[judge.rank[band.grade] - 1] if judge.rank[band.grade] > 0
-                      else None for band in judge.bands]
-        self._max = scheme.max
-        self._quantum = plan._quantum
-        self._rounding = plan._rounding
-        self._raw_bands = plan._bands_raw
-        self._allowed = plan.allowed_types
         self._types: dict[str, str] = {}
         self._rulings: dict[tuple, tuple[str, bytes]] = {}
 
@@ -98,77 +74,144 @@ class Lane:
             if kernel is None or cp.input not in names:
                 return None
             components.append((cp.component.weight, kernel, names.index(cp.input)))
-        return cls(plan, components)
+        lane = cls(plan, components)
+        source, bound = lane._source()
+        code = _code.get(source)
+        if code is None:
+            code = compile(source, "<lane>", "exec")
+            if len(_code) < _CODE_LIMIT:
+                _code[source] = code
+        exec(code, bound)  # the source is written from the plan's shape, never from a record
+        # The same object, now of a class of its own whose `__call__` and `verdict` are the
+        # plan's (a special method is looked up on the class).
+        compiled = type(cls)(cls.__name__, (cls,), {
+            "__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+            "__call__": bound["__call__"], "verdict": bound["verdict"]})
+        lane.__class__ = compiled
+        return lane
 
     def __call__(self, row: int, given: bytes) -> Scored | None:
-        decided = self._decide(given, True)
-        if decided is None:
-            return None
-        record, org_type, packed, total, value, band_at, ruling = decided
-        above = self._next[band_at] if band_at is not None else None
-        head = _pack_head(None, packed, above.grade, above.min - value) if above is not None \
-            else _pack_head(None, packed, None, None)
-        return _new(Scored, (row, record.org_id, org_type, ruling[0], str(total), ruling[1], head,
-                             given, None, None))
+        """The stored row of `given` (one JSONL line) at `row`, or None for the general path."""
+        raise NotImplementedError  # written for each plan by `build`
 
     def verdict(self, given: bytes) -> tuple[str, Decimal, str, bytes] | None:
         """What a comparison needs of the record, nothing packed: the organization's name, the
         total, the grade and the outcome profile; None where `lane(row, given)` is None."""
-        decided = self._decide(given, False)
-        if decided is None:
-            return None
-        record, _type, _packed, total, _value, _band, ruling = decided
-        return record.org.name, total, ruling[0], ruling[1]
+        raise NotImplementedError  # written for each plan by `build`
 
-    def _decide(self, given: bytes, pack: bool) -> tuple | None:
-        try:
-            record = self._decode(given)
-        except Exception:  # noqa: BLE001 — the general path names what is wrong
-            return None
-        org_id = record.org_id
-        org = record.org
-        if org is None or not org_id or org_id.isspace() or "\x00" in org_id:
-            return None
-        org_type = self._types.get(org.type)
-        if org_type is None:
-            org_type = self._type_of(org.type)
-            if org_type is None:
-                return None
-        values = _astuple(record.inputs)
-        if None in self._required_of(values):
-            return None
+    def _source(self) -> tuple[str, dict[str, Any]]:
+        """The source of the plan's `__call__` and `verdict`, and the values it names.
 
-        weighted = ZERO
-        packed = []
-        packs = self._packs
-        for weight, kernel, at in self._components:
-            points = kernel(values[at])
-            if points is None:
-                return None
-            weighted += weight * points
-            if pack:
-                text = str(points)  # the key: 95 and 95.0 are equal Decimals, stored apart
-                found = packs.get(text)
-                if found is None:
-                    found = self._pack_points(text)
-                packed.append(found)
-        top = self._max
-        raw = ZERO if weighted < ZERO else top if weighted > top else weighted
-        raw = raw + ZERO
-        total = raw.quantize(self._quantum, rounding=self._rounding)
-        value = raw if self._raw_bands else total
+        Both take the general path's steps for such a record, in its order: decode, check the
+        organization and the needed inputs, run each kernel, add weight x points to ZERO
+        component by component, clamp to 0..max, add ZERO, quantize once, find the band (on
+        the raw or the rounded total, as the scheme reads it), and look the ruling up by band,
+        flags and thresholds. What the plan fixes is written in, or named in the functions'
+        globals (the second value returned): reading one costs no more than a local."""
+        plan = self._plan
+        judge = self._judge
+        names = self._names
+        bound: dict[str, Any] = {
+            "_decode": plan._typed.decode, "_types_get": self._types.get,
+            "_type_of": self._type_of, "_packs_get": self._packs.get,
+            "_pack_points": self._pack_points, "_rulings_get": self._rulings.get,
+            "_rule": self._rule, "_ZERO": ZERO, "_top": plan.scheme.max,
+            "_quantize": Decimal.quantize, "_quantum": plan._quantum,
+            "_rounding": plan._rounding, "_pack_head": pack_head_values, "_new": tuple.__new__,
+            "_Scored": Scored, "_astuple": msgspec.structs.astuple}
+        # A component's input is needed even where the scheme does not require it: without it
+        # the general path reweights or rejects.
+        needed = {at for _weight, _kernel, at in self._components}
+        needed.update(names.index(spec.name) for spec in plan.scheme.inputs if spec.required)
+        read = sorted(needed.union(self._flags))
 
-        band_at = None
-        for at, (low, below) in enumerate(self._bands):
-            if low <= value and (below is None or value < below):
-                band_at = at
-                break
-        key = (band_at, self._flags_of(values),
-               tuple([value < bound for bound in self._thresholds]) if self._thresholds else ())
-        ruling = self._rulings.get(key)
-        if ruling is None:
-            ruling = self._rule(key, value, values)
-        return record, org_type, packed, total, value, band_at, ruling
+        body = ["try:",
+                "    record = _decode(given)",
+                "except Exception:  # the general path names what is wrong",
+                "    return None",
+                "org_id = record.org_id",
+                "org = record.org",
+                r'if org is None or not org_id or org_id.isspace() or "\x00" in org_id:',
+                "    return None",
+                "org_type = _types_get(org.type)",
+                "if org_type is None:",
+                "    org_type = _type_of(org.type)",
+                "    if org_type is None:",
+                "        return None"]
+        if all(_attribute(names[at]) for at in read):
+            body.append("inputs = record.inputs")
+            body += [f"v{at} = inputs.{names[at]}" for at in read]
+        else:
+            body.append("values = _astuple(record.inputs)")
+            body += [f"v{at} = values[{at}]" for at in read]
+        if needed:
+            body += ["if " + " or ".join(f"v{at} is None" for at in sorted(needed)) + ":",
+                     "    return None"]
+
+        packing: list[str] = []
+        for j, (weight, kernel, at) in enumerate(self._components):
+            bound[f"_w{j}"] = weight
+            bound[f"_k{j}"] = kernel
+            body += [f"p{j} = _k{j}(v{at})",
+                     f"if p{j} is None:",
+                     "    return None",
+                     f"weighted = {'_ZERO' if j == 0 else 'weighted'} + _w{j} * p{j}"]
+            # The pack's key is the text: 95 and 95.0 are equal Decimals, stored apart.
+            packing += [f"t{j} = str(p{j})",
+                        f"q{j} = _packs_get(t{j})",
+                        f"if q{j} is None:",
+                        f"    q{j} = _pack_points(t{j})"]
+        body += ["raw = _ZERO if weighted < _ZERO else _top if weighted > _top else weighted",
+                 "raw = raw + _ZERO",
+                 "total = _quantize(raw, _quantum, _rounding)"]
+        value = "raw" if plan._bands_raw else "total"
+        packed = "[" + ", ".join(f"q{j}" for j in range(len(self._components))) + "]"
+
+        flags = "".join(f"v{at}, " for at in self._flags)
+        tests = ""
+        for i, threshold in enumerate(judge.thresholds):
+            bound[f"_t{i}"] = threshold
+            tests += f"{value} < _t{i}, "
+
+        def ending(at: int | None, row: bool) -> list[str]:
+            """From the band at `at` (None: no band) to what the function returns."""
+            lines = [f"key = ({at}, {flags}{tests})",
+                     "ruling = _rulings_get(key)",
+                     "if ruling is None:",
+                     f"    ruling = _rule(key, {value}, ({flags}))",
+                     "grade, profile = ruling"]
+            if not row:
+                return [*lines, "return org.name, total, grade, profile"]
+            position = judge.rank[judge.bands[at].grade] if at is not None else 0
+            if position > 0:
+                above = judge.bands[position - 1]
+                bound[f"_grade{at}"] = above.grade
+                bound[f"_min{at}"] = above.min
+                head = f"_pack_head(None, {packed}, _grade{at}, _min{at} - {value})"
+            else:
+                head = f"_pack_head(None, {packed}, None, None)"
+            return [*lines, f"head = {head}",
+                    "return _new(_Scored, (row, org_id, org_type, grade, str(total), profile,"
+                    " head, given, None, None))"]
+
+        def banded(row: bool) -> list[str]:
+            lines = []
+            for at, band in enumerate(judge.bands):
+                bound[f"_low{at}"] = band.min
+                test = f"_low{at} <= {value}"
+                if band.below is not None:
+                    bound[f"_below{at}"] = band.below
+                    test += f" and {value} < _below{at}"
+                lines += [f"if {test}:", *("    " + line for line in ending(at, row))]
+            return lines + ending(None, row)
+
+        call = body + packing + banded(True)
+        verdict = body + banded(False)
+        source = ["def __call__(self, row, given):",
+                  *("    " + line for line in call), "",
+                  "def verdict(self, given):",
+                  *("    " + line for line in verdict)]
+        return "\n".join(source) + "\n", bound
 
     def _pack_points(self, text: str) -> str | bytes:
         found = pack_decimal_text(text)
@@ -180,16 +223,24 @@ class Lane:
         """The type id of an inline type if it is known and within the scheme, else None."""
         plan = self._plan
         type_id = text if text in plan.org_types else plan.org_type_id(text) if text else ""
-        if type_id is None or (self._allowed and type_id not in self._allowed):
+        allowed = plan.allowed_types
+        if type_id is None or (allowed and type_id not in allowed):
             return None
         self._types[text] = type_id
         return type_id
 
-    def _rule(self, key: tuple, value: Decimal, values: tuple) -> tuple[str, bytes]:
-        flags = {self._names[at]: values[at] is True for at in self._flags}
+    def _rule(self, key: tuple, value: Decimal, flag_values: tuple) -> tuple[str, bytes]:
+        """The grade and packed outcome of a ruling not met yet; `flag_values` are the judge's
+        flags' input values, in its order."""
+        flags = {self._names[at]: given is True for at, given in zip(self._flags, flag_values)}
         verdict = self._judge.assess(value, flags, [])
         ruling = (verdict.grade, pack_outcome(verdict.points_grade, verdict.vetoes,
                                               verdict.consequences, verdict.eligibility, []))
         if len(self._rulings) < _RULINGS_LIMIT:
             self._rulings[key] = ruling
         return ruling
+
+
+def _attribute(name: str) -> bool:
+    """Whether the generated code can read the input `name` as an attribute."""
+    return name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("__")
