@@ -142,6 +142,9 @@ def test_a_database_from_before_m005_has_its_runs_converted_to_chunks(tmp_path, 
 
     store = Store(path)
     assert pending_migrations(store.conn) == []
+    # A new database takes the largest pages (chunks of ~600 KB); one made before keeps its own.
+    assert new.conn.execute("PRAGMA page_size").fetchone()[0] == 65536
+    assert store.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
     tables = {name for (name,) in store.conn.execute("SELECT name FROM sqlite_master")}
     assert "scored" not in tables and "scored_org_id" not in indexes(store.conn)
     assert filtered(store, run_id) == EXPECTED
