@@ -160,13 +160,19 @@ def _work(args: tuple[list, str | None, bool, bool]) -> list[Scored | Reject]:
     if _worker_plan is None:
         raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
     items = assess_chunk(_worker_plan, chunk, source, _worker_registry, out=out, lines=lines)
-    # Plain tuples cross the pipe several times faster than named ones (`_received`).
-    return [item if item.__class__ is Reject else tuple(item) for item in items]
+    # Plain tuples cross the pipe several times faster than named ones, and the input as
+    # given goes back only where the line itself was not it (`_received`).
+    return [item if item.__class__ is Reject
+            else item[:7] + (None,) + item[8:] if raw.__class__ is bytes else tuple(item)
+            for item, (_row, raw) in zip(items, chunk)]
 
 
-def _received(items: list) -> list[Scored | Reject]:
-    """A worker's chunk as it was scored."""
-    return [item if item.__class__ is Reject else _new(Scored, item) for item in items]
+def _received(items: list, chunk: list[tuple[int, Any]]) -> list[Scored | Reject]:
+    """A worker's chunk as it was scored, each row's input the line the worker was given."""
+    return [item if item.__class__ is Reject
+            else _new(Scored, item) if item[7] is not None
+            else _new(Scored, (*item[:7], raw.rstrip(b"\r\n"), *item[8:]))
+            for item, (_row, raw) in zip(items, chunk)]
 
 
 def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
@@ -223,18 +229,18 @@ def score_chunks(
     finally:
         _forked = None
     with pool:
-        pending: deque = deque()  # in input order: a chunk's result, or the promise of one
+        pending: deque = deque()  # in input order: a chunk's result, or (chunk, promise)
         handed = 0
         for chunk in chunks(records, chunk_size):
             # Hand on, in order, what is done (the caller stores it).
-            while pending and (pending[0].__class__ is list or pending[0].ready()):
+            while pending and (pending[0].__class__ is list or pending[0][1].ready()):
                 head = pending.popleft()
                 if head.__class__ is not list:
                     handed -= 1
-                    head = _received(head.get())
+                    head = _received(head[1].get(), head[0])
                 yield head
             if handed < in_flight:
-                pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
+                pending.append((chunk, pool.apply_async(_work, ((chunk, source, out, lines),))))
                 handed += 1
             elif len(pending) < 4 * in_flight:
                 # The others have enough in hand and nothing is ready to store: score this
@@ -244,9 +250,9 @@ def score_chunks(
             else:
                 head = pending.popleft()
                 handed -= 1
-                yield _received(head.get())
-                pending.append(pool.apply_async(_work, ((chunk, source, out, lines),)))
+                yield _received(head[1].get(), head[0])
+                pending.append((chunk, pool.apply_async(_work, ((chunk, source, out, lines),))))
                 handed += 1
         while pending:
             head = pending.popleft()
-            yield head if head.__class__ is list else _received(head.get())
+            yield head if head.__class__ is list else _received(head[1].get(), head[0])
