@@ -289,3 +289,14 @@ def test_generated_records_of_other_shapes_store_the_same_row_through_either_pat
     assert (verdict is None) == (fast is None)
     if fast is not None:
         assert verdict == ("", Decimal(fast.total), fast.grade, fast.profile)
+
+
+def test_an_input_whose_name_python_would_read_as_another_is_read_by_position():
+    # "ｃｌａｓｓ" (full width) is an identifier that Python source would NFKC-normalise to
+    # `class`; the generated code reads it by position instead, and agrees.
+    plan = catalog_with_scheme(_SHAPES.replace('"class"', '"ｃｌａｓｓ"')).plan("lane-shapes")
+    assert plan.lane is not None
+    raw = msgspec.json.encode({"org_id": "s1", "org": {"name": "某支部", "type": "branch"},
+                               "inputs": {"onsite": [90, "好"], "ｃｌａｓｓ": 40}})
+    fast, expected = both(plan, general(plan), raw)
+    assert fast is not None and fast == expected and fast.total == "85.5"

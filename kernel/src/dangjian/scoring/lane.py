@@ -242,5 +242,7 @@ class Lane:
 
 
 def _attribute(name: str) -> bool:
-    """Whether the generated code can read the input `name` as an attribute."""
-    return name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("__")
+    """Whether the generated code can read the input `name` as an attribute (ASCII only:
+    Python would NFKC-normalise other names in source, and read another attribute)."""
+    return (name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+            and not name.startswith("__"))
