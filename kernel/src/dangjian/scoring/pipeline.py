@@ -27,7 +27,13 @@ from dangjian.scoring.engine import Plan
 from dangjian.errors import DangjianError
 from dangjian.models import Evaluation, Organization, Reject
 
+try:
+    import fcntl
+except ImportError:  # not on every platform
+    fcntl = None  # type: ignore[assignment]
+
 _encode = msgspec.json.Encoder(decimal_format="number").encode
+_PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size
 _new = tuple.__new__
 
 
@@ -221,7 +227,8 @@ def score_chunks(
     selection = plugin_selection if plugin_selection is not None else os.environ.get(
         "DANGJIAN_PLUGINS")
     helpers = workers - 1
-    in_flight = 4 * helpers  # chunks handed to the other processes at a time
+    in_flight = 5 * helpers  # chunks the others have yet to score, at most
+    held = 3 * in_flight + 1  # chunks read and not yet handed on, at most
     _forked = (plan, registry) if forking else None
     try:
         pool = context.Pool(helpers, initializer=_init_worker,
@@ -229,30 +236,44 @@ def score_chunks(
     finally:
         _forked = None
     with pool:
+        _widen_pipes(pool)
         pending: deque = deque()  # in input order: a chunk's result, or (chunk, promise)
-        handed = 0
         for chunk in chunks(records, chunk_size):
             # Hand on, in order, what is done (the caller stores it).
             while pending and (pending[0].__class__ is list or pending[0][1].ready()):
                 head = pending.popleft()
-                if head.__class__ is not list:
-                    handed -= 1
-                    head = _received(head[1].get(), head[0])
-                yield head
-            if handed < in_flight:
+                yield head if head.__class__ is list else _received(head[1].get(), head[0])
+            # The others are kept in work: what they have yet to score, not what is yet to be
+            # stored, is what is counted.
+            unscored = sum(1 for entry in pending
+                           if entry.__class__ is not list and not entry[1].ready())
+            if unscored < in_flight and len(pending) < held:
                 pending.append((chunk, pool.apply_async(_work, ((chunk, source, out, lines),))))
-                handed += 1
-            elif len(pending) < 4 * in_flight:
-                # The others have enough in hand and nothing is ready to store: score this
+            elif len(pending) < held:
+                # The others have enough to do and nothing is ready to store: score this
                 # chunk here rather than wait.
                 pending.append(assess_chunk(plan, chunk, source, registry, out=out,
                                             lines=lines))
             else:
                 head = pending.popleft()
-                handed -= 1
-                yield _received(head[1].get(), head[0])
+                yield head if head.__class__ is list else _received(head[1].get(), head[0])
                 pending.append((chunk, pool.apply_async(_work, ((chunk, source, out, lines),))))
-                handed += 1
         while pending:
             head = pending.popleft()
             yield head if head.__class__ is list else _received(head[1].get(), head[0])
+
+
+def _widen_pipes(pool) -> None:
+    """Let a whole chunk (about 500 KB of lines out, 150 KB of rows back) sit in the pipes
+    between this process and the others. Through a pipe of the default 64 KB a chunk crosses in
+    pieces, each one waiting until the pool's threads here get the interpreter from the thread
+    that scores and stores, and meanwhile the other processes wait. Linux only; elsewhere, or
+    should the pool be built otherwise, the pipes stay as they are."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if set_size is None:
+        return
+    for queue, end in (("_inqueue", "_writer"), ("_outqueue", "_reader")):
+        try:
+            fcntl.fcntl(getattr(getattr(pool, queue), end).fileno(), set_size, _PIPE_BYTES)
+        except (AttributeError, OSError, ValueError):
+            continue
