@@ -423,15 +423,13 @@ class RunStage:
 
     def results(self, unpacker: Unpacker) -> Iterator[Result]:
         """The staged results (no lines), in input order: for batch rules."""
-        bodies = dict(self.conn.execute("SELECT id, body FROM profiles"))
+        body_of = dict(self.conn.execute("SELECT id, body FROM profiles")).__getitem__
         for (chunk,) in self.conn.execute("SELECT body FROM chunks ORDER BY id"):
-            for org_id, org_type, grade, total, profile, head, given, _org in \
-                    _unpack_rows(chunk):
-                inline = profile.__class__ is bytes
+            for packed in _unpack_rows(chunk):
+                org_id, org_type, grade, total, key, body, head, given, _org = \
+                    _stored_row(packed, body_of)
                 yield unpacker.result(org_id, org_type, grade, total,
-                                      unpacker.profile(None if inline else profile,
-                                                       profile if inline else bodies[profile]),
-                                      head, given)
+                                      unpacker.profile(key, body), head, given)
 
     def finish(self) -> None:
         """All rows are in: make them readable by the database that copies them."""
