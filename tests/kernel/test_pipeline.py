@@ -3,12 +3,15 @@ stores."""
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
+
 import msgspec
 
 from dangjian import load_catalog
 from dangjian.store.compact import Scored
 from dangjian.models import Reject
-from dangjian.scoring.pipeline import score_records
+from dangjian.scoring.pipeline import _take_back, score_chunks, score_records
 from dangjian.store.runner import RunInput, run_meta, score_run
 from dangjian.store.storage import Store, encode_result
 from tests.conftest import evaluation
@@ -72,3 +75,45 @@ def test_a_line_without_org_id_is_rejected_naming_the_field():
     assert nested.field == "activities[0].kind"
     unknown = decode_evaluation(b'{"org_id": "a", "input": {}}', row=9)
     assert unknown.field == "input" and "未知字段 input" in unknown.reason
+
+
+def test_two_workers_reject_repeated_ids_in_chunks_packed_by_the_other_as_one_does(tmp_path):
+    plan = load_catalog().plan("jilin-health-2019")
+    records = jilin_lines(3000)
+    # Every 29th line repeats the id of a line about 700 lines before (another chunk).
+    records = [(row, line.replace(b'"o%d"' % (row - 1), b'"o%d"' % (row - 701))
+                if row > 701 and row % 29 == 0 else line) for row, line in records]
+    chunks = list(score_chunks(plan, records, workers=2, chunk_size=100, pack=True))
+    assert any(packed is not None for _, packed in chunks)  # some came packed by the other
+    store = Store(tmp_path / "runs.db")
+    runs = [score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=workers,
+                      chunk_size=100, meta=run_meta(plan, input_digest="x", note=str(workers),
+                                                    workers=workers)).summary
+            for workers in (1, 2)]
+    assert [(s.read, s.scored, s.rejected) for s in runs] == [(3001, 2753, 248)] * 2
+    one, two = (s.run_id for s in runs)
+    assert list(store.stored_bytes(one)) == list(store.stored_bytes(two))
+    assert store.rejects(one) == store.rejects(two)
+    repeated = [r for r in store.rejects(two) if r.field == "org_id"]
+    # Line 725 repeats o24, first met on line 25; 178 lines are rejected for other reasons.
+    assert len(repeated) == 70
+    assert repeated[0].row == 725 and "a.jsonl 第 25 行" in repeated[0].reason
+
+
+class _Promise:
+    def __init__(self) -> None:
+        self.done = False
+
+    def ready(self) -> bool:
+        return self.done
+
+
+def test_the_chunks_another_process_has_not_begun_are_half_taken_back():
+    claims = multiprocessing.get_context("fork").Array("q", [3, 1 << 62])
+    pending = deque([["scored here"], (["c3"], _Promise(), 3), (["c4"], _Promise(), 4),
+                     (["c5"], _Promise(), 5), (["c6"], _Promise(), 6), (["c7"], _Promise(), 7)])
+    _take_back(pending, claims, lambda chunk: [f"{chunk[0]} here"])
+    # Chunk 3 is begun; of 4-7, the other keeps 4 and 5 and chunks after 5 are taken back.
+    assert claims[1] == 5
+    assert [entry if entry.__class__ is list else entry[2] for entry in pending] == [
+        ["scored here"], 3, 4, 5, ["c6 here"], ["c7 here"]]

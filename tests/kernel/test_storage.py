@@ -11,6 +11,7 @@ import msgspec
 import pytest
 
 from dangjian import NotFound
+from dangjian.store.chunks import profile_id, unpack_rows
 from dangjian.store.runner import RunInput, run_meta, score_batch, score_run
 from dangjian.store.storage import (_MIGRATIONS_TABLE, MIGRATIONS, Store, encode_result, migrate,
                                     migration_name, pending_migrations)
@@ -133,7 +134,7 @@ def test_a_database_from_before_m005_has_its_runs_converted_to_chunks(tmp_path, 
                                     " ORDER BY id", (run,)).fetchall():
             conn.executemany("INSERT INTO scored (run_id, org_id, org_type, grade, total,"
                              " profile, head, input, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [(run, *row) for row in msgspec.msgpack.decode(body)])
+                             [(run, *row) for row in unpack_rows(body)])
         end = conn.execute("SELECT max(id) FROM scored").fetchone()[0]
         conn.execute("UPDATE runs SET layout = 2, first_id = ?, last_id = ? WHERE id = ?",
                      (start, end, run))
@@ -155,6 +156,41 @@ def test_a_database_from_before_m005_has_its_runs_converted_to_chunks(tmp_path, 
     assert encode_result(store.result(run_id, "c2")) == encode_result(new.result(run_id, "c2"))
     assert [r["id"] for r in store.runs_with("a")] == [run_id, first]
     assert [r.org_id for r in store.rejects(first)] == ["b"]
+
+
+def test_chunks_stored_before_compression_read_as_they_did(tmp_path, weighted):
+    # The previous layout: each chunk plain msgpack, profiles numbered 1, 2, … in the run.
+    path = tmp_path / "runs.db"
+    store = Store(path)
+    run_id = score_batch(weighted, MIXED, store=store).run_id
+    compressed = list(store.stored_bytes(run_id))
+    results = [encode_result(r) for r in store.results(run_id)]
+    store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    numbers = {old: new for new, (old,) in enumerate(conn.execute(
+        "SELECT id FROM profiles WHERE run_id = ? ORDER BY id", (run_id,)), 1)}
+    for old, new in numbers.items():
+        conn.execute("UPDATE profiles SET id = ? WHERE run_id = ? AND id = ?",
+                     (new, run_id, old))
+    for chunk, body in conn.execute("SELECT id, body FROM run_chunks").fetchall():
+        assert body[:4] == b"\x28\xb5\x2f\xfd"  # Zstandard's magic number
+        rows = [[*row[:4], numbers.get(row[4], row[4]), *row[5:]] for row in unpack_rows(body)]
+        conn.execute("UPDATE run_chunks SET body = ? WHERE id = ?",
+                     (msgspec.msgpack.encode(rows), chunk))
+    conn.close()
+    store = Store(path)
+    assert list(store.stored_bytes(run_id)) == compressed
+    assert [encode_result(r) for r in store.results(run_id)] == results
+    assert store.result(run_id, "c2").grade == "一般"
+
+
+def test_a_profile_is_referred_to_by_an_id_made_from_its_bytes(tmp_path, weighted):
+    store = Store(tmp_path / "runs.db")
+    run_id = score_batch(weighted, MIXED, store=store).run_id
+    stored = store.conn.execute("SELECT id, body FROM profiles WHERE run_id = ?",
+                                (run_id,)).fetchall()
+    assert stored and all(number == profile_id(body) for number, body in stored)
+    assert all(0 < number < 1 << 63 for number, _ in stored)
 
 
 def test_a_new_database_is_made_without_sqlite_utils(tmp_path):

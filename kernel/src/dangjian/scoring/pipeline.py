@@ -2,8 +2,11 @@
 
 Records travel as `(row, raw)` pairs where `raw` is a JSONL line (bytes), an Evaluation or a
 Reject. Workers decode and assess whole chunks (numbers only: no explanation is rendered) and
-hand back compact rows (`compact.Scored`) in input order, so `--workers 2` stores exactly the
-bytes `--workers 1` does. Memory stays bounded: only a few chunks are in flight at a time.
+hand back compact rows (`compact.Scored`) in input order. For a run being stored, a worker also
+packs its chunk as stored (`chunks.ChunkPacker`) and hands back only what this process needs
+besides (row, organization id, type, grade, total), so `--workers 2` stores exactly the bytes
+`--workers 1` does while this process, which reads and stores every chunk, does less per row.
+Memory stays bounded: only a few chunks are in flight at a time.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
 import msgspec
 
+from dangjian.store.chunks import ChunkPacker
 from dangjian.store.compact import Scored, encode_result, pack_head, pack_profile
 from dangjian.scoring.engine import Plan
 from dangjian.errors import DangjianError
@@ -35,6 +39,11 @@ except ImportError:  # not on every platform
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size
 _new = tuple.__new__
+_LIGHT = (None,) * 5
+"""What a row handed back with its chunk packed lacks: profile, head, input, organization,
+output."""
+Packed = tuple[bytes, list[tuple[int, bytes]]]
+"""A chunk's scored rows as stored (`ChunkPacker.pack`): the body and the profiles met first."""
 
 
 def _failure(plan: Plan, row: int, evaluation: Evaluation, exc: BaseException) -> Reject:
@@ -107,6 +116,9 @@ def _assess_one(plan: Plan, row: int, raw: Any, source: str | None,
 _worker_plan: Plan | None = None
 _worker_registry: Mapping[str, Organization] | None = None
 _worker_error: str | None = None
+_worker_packer: ChunkPacker | None = None
+_worker_claims: Any = None
+_NEVER = 1 << 62
 _forked: tuple[Plan, Mapping[str, Organization] | None] | None = None
 """The parent's plan and registry while it forks its workers: a forked worker starts with them
 in memory instead of loading the catalogue again."""
@@ -135,14 +147,16 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _init_worker(scheme_id: str, selected: str | None, registry) -> None:
-    global _worker_plan, _worker_registry, _worker_error
+def _init_worker(scheme_id: str, selected: str | None, registry, claims=None) -> None:
+    global _worker_plan, _worker_registry, _worker_error, _worker_packer, _worker_claims
     # The parent decides about Ctrl-C; a worker whose parent is gone stops without a word.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     sys.stderr = _WhileParentLives(sys.stderr, parent)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     gc.disable()
+    _worker_packer = ChunkPacker()
+    _worker_claims = claims
     if _forked is not None and _forked[0].scheme.id == scheme_id:
         _worker_plan, _worker_registry = _forked
         return
@@ -161,24 +175,41 @@ class WorkerFailed(DangjianError):
     """A worker process could not build the scheme's plan."""
 
 
-def _work(args: tuple[list, str | None, bool, bool]) -> list[Scored | Reject]:
-    chunk, source, out, lines = args
+def _work(args: tuple[int, list, str | None, bool, bool, bool]
+          ) -> tuple[list, Packed | None] | None:
+    seq, chunk, source, out, lines, pack = args
     if _worker_plan is None:
         raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
+    if _worker_claims is not None:
+        with _worker_claims.get_lock():
+            if seq > _worker_claims[1]:
+                return None  # taken back: the parent scores it (`_take_back`)
+            if seq > _worker_claims[0]:
+                _worker_claims[0] = seq
     items = assess_chunk(_worker_plan, chunk, source, _worker_registry, out=out, lines=lines)
-    # Plain tuples cross the pipe several times faster than named ones, and the input as
-    # given goes back only where the line itself was not it (`_received`).
+    # Plain tuples cross the pipe several times faster than named ones.
+    if pack:
+        scored = [item for item in items if item.__class__ is not Reject]
+        return ([item if item.__class__ is Reject else item[:5] for item in items],
+                _worker_packer.pack(scored) if scored else None)
+    # The input as given goes back only where the line itself was not it (`_received`).
     return [item if item.__class__ is Reject
             else item[:7] + (None,) + item[8:] if raw.__class__ is bytes else tuple(item)
-            for item, (_row, raw) in zip(items, chunk)]
+            for item, (_row, raw) in zip(items, chunk)], None
 
 
-def _received(items: list, chunk: list[tuple[int, Any]]) -> list[Scored | Reject]:
-    """A worker's chunk as it was scored, each row's input the line the worker was given."""
+def _received(done: tuple[list, Packed | None], chunk: list[tuple[int, Any]]
+              ) -> tuple[list[Scored | Reject], Packed | None]:
+    """A worker's chunk as it was scored: packed, each row with only what was handed back;
+    else each row whole, its input the line the worker was given."""
+    items, packed = done
+    if packed is not None:
+        return [item if item.__class__ is Reject else _new(Scored, item + _LIGHT)
+                for item in items], packed
     return [item if item.__class__ is Reject
             else _new(Scored, item) if item[7] is not None
             else _new(Scored, (*item[:7], raw.rstrip(b"\r\n"), *item[8:]))
-            for item, (_row, raw) in zip(items, chunk)]
+            for item, (_row, raw) in zip(items, chunk)], None
 
 
 def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
@@ -191,7 +222,7 @@ def score_records(plan: Plan, records: Iterable[tuple[int, Any]], **options: Any
                   ) -> Iterator[Scored | Reject]:
     """Assess `(row, raw)` records in input order; every record yields a Scored or a Reject
     (`score_chunks`, one item at a time)."""
-    for chunk in score_chunks(plan, records, **options):
+    for chunk, _packed in score_chunks(plan, records, **options):
         yield from chunk
 
 
@@ -206,9 +237,13 @@ def score_chunks(
     plugin_selection: str | None = None,
     out: bool = False,
     lines: bool = False,
-) -> Iterator[list[Scored | Reject]]:
+    pack: bool = False,
+) -> Iterator[tuple[list[Scored | Reject], Packed | None]]:
     """Assess `(row, raw)` records chunk by chunk, in input order; every record becomes a
-    Scored or a Reject.
+    Scored or a Reject. Each chunk comes as `(items, packed)`: `packed` is None for a chunk
+    scored in this process; with `pack` (and neither `out` nor `lines`) a chunk another process
+    scored comes packed as stored, its items holding only row, organization id, type, grade and
+    total.
 
     With `workers > 1` this process is one of the workers: `workers - 1` processes score
     chunks beside it, and whenever they have enough in hand and nothing is ready to be stored,
@@ -219,7 +254,7 @@ def score_chunks(
     """
     if workers <= 1:
         for chunk in chunks(records, chunk_size):
-            yield assess_chunk(plan, chunk, source, registry, out=out, lines=lines)
+            yield assess_chunk(plan, chunk, source, registry, out=out, lines=lines), None
         return
     global _forked
     forking = hasattr(os, "fork")
@@ -229,38 +264,60 @@ def score_chunks(
     helpers = workers - 1
     in_flight = 5 * helpers  # chunks the others have yet to score, at most
     held = 3 * in_flight + 1  # chunks read and not yet handed on, at most
+    claims = context.Array("q", [0, _NEVER])  # the last chunk begun; chunks after this taken back
     _forked = (plan, registry) if forking else None
     try:
         pool = context.Pool(helpers, initializer=_init_worker,
-                            initargs=(plan.scheme.id, selection, registry))
+                            initargs=(plan.scheme.id, selection, registry, claims))
     finally:
         _forked = None
+    task = (source, out, lines, pack and not out and not lines)
+
+    def hand_on(entry) -> tuple[list[Scored | Reject], Packed | None]:
+        return (entry, None) if entry.__class__ is list else _received(entry[1].get(), entry[0])
+
     with pool:
         _widen_pipes(pool)
-        pending: deque = deque()  # in input order: a chunk's result, or (chunk, promise)
-        for chunk in chunks(records, chunk_size):
+        pending: deque = deque()  # in input order: a chunk's result, or (chunk, promise, seq)
+        for seq, chunk in enumerate(chunks(records, chunk_size), 1):
             # Hand on, in order, what is done (the caller stores it).
             while pending and (pending[0].__class__ is list or pending[0][1].ready()):
-                head = pending.popleft()
-                yield head if head.__class__ is list else _received(head[1].get(), head[0])
+                yield hand_on(pending.popleft())
             # The others are kept in work: what they have yet to score, not what is yet to be
             # stored, is what is counted.
             unscored = sum(1 for entry in pending
                            if entry.__class__ is not list and not entry[1].ready())
             if unscored < in_flight and len(pending) < held:
-                pending.append((chunk, pool.apply_async(_work, ((chunk, source, out, lines),))))
+                pending.append((chunk, pool.apply_async(_work, ((seq, chunk, *task),)), seq))
             elif len(pending) < held:
                 # The others have enough to do and nothing is ready to store: score this
                 # chunk here rather than wait.
                 pending.append(assess_chunk(plan, chunk, source, registry, out=out,
                                             lines=lines))
             else:
-                head = pending.popleft()
-                yield head if head.__class__ is list else _received(head[1].get(), head[0])
-                pending.append((chunk, pool.apply_async(_work, ((chunk, source, out, lines),))))
+                yield hand_on(pending.popleft())
+                pending.append((chunk, pool.apply_async(_work, ((seq, chunk, *task),)), seq))
+        _take_back(pending, claims, lambda chunk: assess_chunk(
+            plan, chunk, source, registry, out=out, lines=lines))
         while pending:
-            head = pending.popleft()
-            yield head if head.__class__ is list else _received(head[1].get(), head[0])
+            yield hand_on(pending.popleft())
+
+
+def _take_back(pending: deque, claims, assess: Callable[[list], list]) -> None:
+    """Once every chunk is handed out: of those the others have not begun, keep the first half
+    with them and score the rest here. Otherwise, at the end, this process would wait for the
+    others to work through their queue (up to five chunks each) with nothing of its own to do.
+    A chunk is begun or taken back under the claims' lock, never both."""
+    with claims.get_lock():
+        begun = claims[0]
+        waiting = [at for at, entry in enumerate(pending)
+                   if entry.__class__ is not list and entry[2] > begun]
+        taken = waiting[len(waiting) // 2:]
+        if not taken:
+            return
+        claims[1] = pending[taken[0]][2] - 1
+    for at in taken:
+        pending[at] = assess(pending[at][0])
 
 
 def _widen_pipes(pool) -> None:

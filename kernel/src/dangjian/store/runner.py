@@ -88,10 +88,11 @@ def score_run(
     gc.disable()
     try:
         for part, run_input in enumerate(inputs):
-            for chunk in score_chunks(plan, run_input.records, workers=workers,
-                                      source=run_input.source, registry=registry,
-                                      chunk_size=chunk_size, out=out, lines=lines):
-                chunk = stage.add(chunk, run_input.source, part)
+            for chunk, packed in score_chunks(plan, run_input.records, workers=workers,
+                                              source=run_input.source, registry=registry,
+                                              chunk_size=chunk_size, out=out, lines=lines,
+                                              pack=True):
+                chunk = stage.add(chunk, run_input.source, part, packed)
                 summary.read += len(chunk)
                 counted = [item.grade for item in chunk if item.__class__ is not Reject]
                 summary.rejected += len(chunk) - len(counted)

@@ -6,13 +6,14 @@ batch holds no lock on the database; the staged rows are then copied in one tran
 
 Per organization a run stores its inputs as given (the JSONL line as read, or the evaluation
 as JSON for a spreadsheet row), the organization when it came from `--orgs`, and the numbers
-(`compact`): total, grade, component points, and a numbered "profile" of what many share
-(vetoes, consequences, eligibility, findings). The scheme itself is stored once, by content
+(`compact`): total, grade, component points, and a reference to the "profile" of what many
+share (vetoes, consequences, eligibility, findings), stored once per run. The scheme itself is stored once, by content
 hash, in `schemes`. Explanations are not stored: `result(..., with_lines=True)` renders them
 again by compiling the stored scheme with the installed methods and scoring the stored inputs.
 
 The organizations of a run are stored in chunks, in input order: one `run_chunks` row holds
-the rows of up to a pipeline chunk (2,000 organizations) packed with msgpack, and a run's
+the rows of up to a pipeline chunk (2,000 organizations) packed as `chunks` says (msgpack,
+compressed with Zstandard; plain msgpack in databases written before), and a run's
 chunks are `run_chunks.id` from `runs.first_id` to `runs.last_id`. `run_orgs` finds an
 organization in a run (its chunk and place), which is how explain, "which runs hold this
 organization" and the repeated-id check look one up. Storing a chunk is one SQLite row
@@ -40,6 +41,7 @@ from typing import Any
 
 import msgspec
 
+from dangjian.store.chunks import ChunkPacker, pack_rows, unpack_rows
 from dangjian.store.compact import Scored, Unpacker, encode_result
 from dangjian.errors import DangjianError, NotFound
 from dangjian.models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
@@ -55,10 +57,6 @@ COMPACT = 3
 explanations (2, one row per organization, is converted by m005)."""
 CHUNK_ROWS = 2000
 """Organizations per stored chunk when m005 converts a run (the pipeline's chunk size)."""
-_pack_rows = msgspec.msgpack.Encoder().encode
-_unpack_rows = msgspec.msgpack.Decoder().decode
-PROFILES_KEPT = 10_000
-"""Distinct profiles numbered per run; beyond this a row keeps its profile inline."""
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 65_536
 """Pages of a new database and of a staging file: a run is stored as chunks of about 600 KB,
@@ -166,7 +164,7 @@ def _m005_chunked_runs(conn: sqlite3.Connection) -> None:
         while batch := rows.fetchmany(CHUNK_ROWS):
             chunk = conn.execute("INSERT INTO run_chunks (run_id, first, n, body)"
                                  " VALUES (?, ?, ?, ?)",
-                                 (run_id, seq, len(batch), _pack_rows(batch))).lastrowid
+                                 (run_id, seq, len(batch), pack_rows(batch))).lastrowid
             conn.executemany("INSERT OR IGNORE INTO run_orgs VALUES (?, ?, ?, ?)",
                              [(row[0], run_id, chunk, at) for at, row in enumerate(batch)])
             seq += len(batch)
@@ -322,17 +320,22 @@ class RunStage:
         for sql in _STAGE_TABLES:
             self.conn.execute(sql)
         self.conn.execute("BEGIN")
-        self._profiles: dict[bytes, int] = {}
+        self._packer = ChunkPacker()
         self._chunks = 0
         self._staged = 0
         """Chunks and organizations staged so far."""
         self._sources: dict[int, str | None] = {}
         """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
-    def add(self, items: list[Scored | Reject], source: str | None, part: int = 0
+    def add(self, items: list[Scored | Reject], source: str | None, part: int = 0,
+            packed: tuple[bytes, list[tuple[int, bytes]]] | None = None
             ) -> list[Scored | Reject]:
         """Stage a batch in input order (`part`: which input of the run it comes from) as one
-        chunk; returns it with repeated organizations rejected."""
+        chunk; returns it with repeated organizations rejected.
+
+        `packed` is the batch's scored rows already packed by a `ChunkPacker` elsewhere (a
+        worker process), as `(body, new profiles)`; its items then need only their row,
+        organization id and grade."""
         conn = self.conn
         self._sources.setdefault(part, source)
         scored = [item for item in items if item.__class__ is not Reject]
@@ -348,13 +351,16 @@ class RunStage:
             if conn.total_changes - before != len(scored):
                 conn.executemany("DELETE FROM ids WHERE org_id = ? AND chunk = ?",
                                  [(item[1], chunk) for item in scored])
+                if packed is not None:
+                    items = self._unpacked(items, packed)
+                    packed = None
                 items = self._reject_repeated(items, source, part)
                 scored = [item for item in items if item.__class__ is not Reject]
                 conn.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?)",
                                  [(item[1], part, item[0], chunk, at)
                                   for at, item in enumerate(scored)])
             if scored:
-                self._stage_chunk(chunk, scored)
+                self._stage_chunk(chunk, scored, packed)
         if len(scored) == len(items):
             return items
         rejects = [(r.row, r.source, r.org_id, r.field, r.reason)
@@ -363,34 +369,37 @@ class RunStage:
             conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?)", rejects)
         return items
 
-    def _stage_chunk(self, chunk: int, scored: list[Scored]) -> None:
-        """The rows as one chunk: each (org_id, org_type, grade, total, profile, head, input,
-        org), the profile by its number while fewer than PROFILES_KEPT are numbered, else
-        inline."""
-        profiles = self._profiles
-        numbers = list(map(profiles.get, [item.profile for item in scored]))
-        if None in numbers:
-            for at, number in enumerate(numbers):
-                if number is None:
-                    numbers[at] = self._number(scored[at].profile)
-        body = _pack_rows([(item[1], item[2], item[3], item[4], number, item[6], item[7],
-                            item[8]) for item, number in zip(scored, numbers)])
+    def _stage_chunk(self, chunk: int, scored: list[Scored],
+                     packed: tuple[bytes, list[tuple[int, bytes]]] | None) -> None:
+        """The rows as one chunk (`chunks.ChunkPacker`), and the profiles met first in it."""
+        body, profiles = packed if packed is not None else self._packer.pack(scored)
+        if profiles:
+            self.conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
         self.conn.execute("INSERT INTO chunks VALUES (?, ?, ?, ?)",
                           (chunk, self._staged, len(scored), body))
         self._chunks = chunk
         self._staged += len(scored)
 
-    def _number(self, profile: bytes) -> int | bytes:
-        """A profile's number in this run, numbered now if it is new; the profile itself once
-        PROFILES_KEPT are numbered."""
-        profiles = self._profiles
-        number = profiles.get(profile)
-        if number is None:
-            if len(profiles) >= PROFILES_KEPT:
-                return profile
-            number = profiles[profile] = len(profiles) + 1
-            self.conn.execute("INSERT INTO profiles VALUES (?, ?)", (number, profile))
-        return number
+    def _unpacked(self, items: list[Scored | Reject],
+                  packed: tuple[bytes, list[tuple[int, bytes]]]) -> list[Scored | Reject]:
+        """A batch packed elsewhere as whole items again (to reject repeated ones), each row's
+        profile as its bytes."""
+        body, profiles = packed
+        if profiles:
+            self.conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
+        rows = iter(unpack_rows(body))
+        out: list[Scored | Reject] = []
+        for item in items:
+            if item.__class__ is not Reject:
+                org_id, org_type, grade, total, ref, head, given, org = next(rows)
+                if ref.__class__ is not bytes:
+                    ref = self._profile(ref)
+                item = Scored(item.row, org_id, org_type, grade, total, ref, head, given, org)
+            out.append(item)
+        return out
+
+    def _profile(self, ref: int) -> bytes:
+        return self.conn.execute("SELECT body FROM profiles WHERE id = ?", (ref,)).fetchone()[0]
 
     def _reject_repeated(self, items: list[Scored | Reject], source: str | None, part: int
                          ) -> list[Scored | Reject]:
@@ -425,7 +434,7 @@ class RunStage:
         """The staged results (no lines), in input order: for batch rules."""
         body_of = dict(self.conn.execute("SELECT id, body FROM profiles")).__getitem__
         for (chunk,) in self.conn.execute("SELECT body FROM chunks ORDER BY id"):
-            for packed in _unpack_rows(chunk):
+            for packed in unpack_rows(chunk):
                 org_id, org_type, grade, total, key, body, head, given, _org = \
                     _stored_row(packed, body_of)
                 yield unpacker.result(org_id, org_type, grade, total,
@@ -690,7 +699,7 @@ class Store:
         for first, chunk in self.conn.execute(
                 "SELECT first, body FROM run_chunks WHERE id BETWEEN ? AND ? AND first + n > ?"
                 " ORDER BY id", (run["first_id"], run["last_id"], skip)):
-            rows = _unpack_rows(chunk)
+            rows = unpack_rows(chunk)
             yield from rows[skip - first:] if skip > first else rows
 
     def _profile_bodies(self, run_id: int) -> dict[int, bytes]:
@@ -717,7 +726,7 @@ class Store:
                 "SELECT c.body, o.at FROM run_orgs o JOIN run_chunks c ON c.id = o.chunk"
                 " WHERE o.org_id = ? AND o.run_id = ?", (org_id, run_id)).fetchone()
             if place is not None:
-                row = _stored_row(_unpack_rows(place[0])[place[1]], lambda number: next(
+                row = _stored_row(unpack_rows(place[0])[place[1]], lambda number: next(
                     self.conn.execute("SELECT body FROM profiles WHERE run_id = ? AND id = ?",
                                       (run_id, number)))[0])
                 found = list(self._compact_results(run, [row], with_lines))
