@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from dangjian.store.chunks import ChunkPacker
+from dangjian.store.chunks import ChunkPacker, Packed
 from dangjian.store.compact import Scored, encode_result, pack_head, pack_profile
 from dangjian.scoring.engine import Plan
 from dangjian.errors import DangjianError
@@ -42,8 +42,6 @@ _new = tuple.__new__
 _LIGHT = (None,) * 5
 """What a row handed back with its chunk packed lacks: profile, head, input, organization,
 output."""
-Packed = tuple[bytes, list[tuple[int, bytes]]]
-"""A chunk's scored rows as stored (`ChunkPacker.pack`): the body and the profiles met first."""
 
 
 def _failure(plan: Plan, row: int, evaluation: Evaluation, exc: BaseException) -> Reject:

@@ -30,6 +30,9 @@ _unpack = msgspec.msgpack.Decoder().decode
 _compress = zstandard.ZstdCompressor(level=1).compress
 _decompress = zstandard.ZstdDecompressor().decompress
 _MAGIC = b"\x28\xb5\x2f\xfd"
+Packed = tuple[bytes, list[tuple[int, bytes]]]
+"""A chunk's scored rows as `ChunkPacker.pack` (or `encode`) gives them: the body, and the
+profiles met for the first time."""
 _ID_MASK = (1 << 63) - 1
 
 
@@ -43,6 +46,12 @@ def pack_rows(rows: Sequence[Sequence]) -> bytes:
     return _compress(_pack(rows))
 
 
+def compress(encoded: bytes) -> bytes:
+    """A chunk encoded by `ChunkPacker.encode` as its stored body (Zstandard, which leaves the
+    interpreter free while it works)."""
+    return _compress(encoded)
+
+
 def unpack_rows(body: bytes) -> list[list]:
     """A stored chunk body's rows (compressed, or plain msgpack as stored before)."""
     return _unpack(_decompress(body) if body[:4] == _MAGIC else body)
@@ -52,7 +61,8 @@ class ChunkPacker:
     """Packs scored rows as chunk bodies, remembering the profiles it has referred to.
 
     `pack` returns the body and the profiles met for the first time by this packer, as
-    `(id, profile)`: those must be stored with the run (storing one twice is harmless)."""
+    `(id, profile)`: those must be stored with the run (storing one twice is harmless).
+    `encode` is `pack` but for the compression, left to `compress`."""
 
     __slots__ = ("_ids",)
 
@@ -60,6 +70,10 @@ class ChunkPacker:
         self._ids: dict[bytes, int | bytes] = {}
 
     def pack(self, scored: Sequence) -> tuple[bytes, list[tuple[int, bytes]]]:
+        encoded, new = self.encode(scored)
+        return _compress(encoded), new
+
+    def encode(self, scored: Sequence) -> tuple[bytes, list[tuple[int, bytes]]]:
         ids = self._ids
         refs = list(map(ids.get, [item[5] for item in scored]))
         new: list[tuple[int, bytes]] = []
@@ -75,6 +89,5 @@ class ChunkPacker:
                             ref = ids[profile] = profile_id(profile)
                             new.append((ref, profile))
                     refs[at] = ref
-        body = pack_rows([(item[1], item[2], item[3], item[4], ref, item[6], item[7], item[8])
-                          for item, ref in zip(scored, refs)])
-        return body, new
+        return _pack([(item[1], item[2], item[3], item[4], ref, item[6], item[7], item[8])
+                      for item, ref in zip(scored, refs)]), new

@@ -41,7 +41,7 @@ from typing import Any
 
 import msgspec
 
-from dangjian.store.chunks import ChunkPacker, pack_rows, unpack_rows
+from dangjian.store.chunks import ChunkPacker, Packed, compress, pack_rows, unpack_rows
 from dangjian.store.compact import Scored, Unpacker, encode_result
 from dangjian.errors import DangjianError, NotFound
 from dangjian.models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
@@ -277,6 +277,38 @@ _STAGE_TABLES = (
 )
 
 
+# A batch's ids and rejects go in as one JSON array each: one statement a batch, during which
+# SQLite leaves the interpreter free (`executemany` takes it back for every row).
+# (`json_extract`, not `->>`, which SQLite has only since 3.38.)
+_INSERT_IDS = ("INSERT OR IGNORE INTO ids SELECT json_extract(value, '$[0]'), ?,"
+               " json_extract(value, '$[1]'), ?, key FROM json_each(?)")
+_DELETE_IDS = ("DELETE FROM ids WHERE chunk = ? AND org_id IN"
+               " (SELECT json_extract(value, '$[0]') FROM json_each(?))")
+_INSERT_REJECTS = ("INSERT INTO rejects SELECT json_extract(value, '$[0]'),"
+                   " json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+                   " json_extract(value, '$[3]'), json_extract(value, '$[4]')"
+                   " FROM json_each(?) ORDER BY key")
+
+
+@dataclass
+class Prepared:
+    """A batch ready to be written (`RunStage.prepare`)."""
+
+    items: list
+    source: str | None
+    part: int
+    rows: int
+    """Scored rows: the batch's items that are not rejects."""
+    ids: bytes
+    """`[[org_id, row], ...]` of the scored rows, as JSON."""
+    rejects: bytes
+    """`[[row, source, org_id, field, reason], ...]`, as JSON; empty when none."""
+    packed: Packed | None
+    """The rows encoded (compressed only when `light`)."""
+    light: bool = False
+    """Packed elsewhere: the scored items hold only row, id, type, grade and total."""
+
+
 def duplicate_reason(org_id: str, row: int, source: str | None) -> str:
     where = f"{source} 第 {row} 行" if source else f"第 {row} 行"
     return f"组织编号 {org_id} 重复：已按{where}评分，本行未评分（同一批次中每个组织只评一次）"
@@ -312,7 +344,9 @@ class RunStage:
         handle, self.path = tempfile.mkstemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", suffix=".db",
                                              dir=folder)
         os.close(handle)
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        # Written from one thread at a time, which need not be the one that made it
+        # (`runner._Writer`).
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self.conn.execute("PRAGMA journal_mode = OFF")
         self.conn.execute("PRAGMA synchronous = OFF")
@@ -328,78 +362,93 @@ class RunStage:
         """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
     def add(self, items: list[Scored | Reject], source: str | None, part: int = 0,
-            packed: tuple[bytes, list[tuple[int, bytes]]] | None = None
-            ) -> list[Scored | Reject]:
+            packed: Packed | None = None) -> list[Scored | Reject]:
         """Stage a batch in input order (`part`: which input of the run it comes from) as one
         chunk; returns it with repeated organizations rejected.
 
         `packed` is the batch's scored rows already packed by a `ChunkPacker` elsewhere (a
         worker process), as `(body, new profiles)`; its items then need only their row,
         organization id and grade."""
-        conn = self.conn
+        return self.write(self.prepare(items, source, part, packed))
+
+    def prepare(self, items: list[Scored | Reject], source: str | None, part: int = 0,
+                packed: Packed | None = None) -> Prepared:
+        """What of staging a batch needs the interpreter: its ids and rejects as JSON, its
+        rows encoded (unless `packed`). `write` does the rest; batches are prepared and
+        written in input order."""
         self._sources.setdefault(part, source)
         scored = [item for item in items if item.__class__ is not Reject]
-        if scored:
+        rejects = b""
+        if len(scored) != len(items):
+            rejects = _encode([(r.row, r.source, r.org_id, r.field, r.reason)
+                               for r in items if r.__class__ is Reject])
+        if not scored:
+            return Prepared(items, source, part, 0, b"", rejects, None)
+        ids = _encode([(item[1], item[0]) for item in scored])
+        if packed is not None:
+            return Prepared(items, source, part, len(scored), ids, rejects, packed, True)
+        return Prepared(items, source, part, len(scored), ids, rejects,
+                        self._packer.encode(scored))
+
+    def write(self, batch: Prepared) -> list[Scored | Reject]:
+        """Stage a prepared batch; it with repeated organizations rejected. What this does
+        SQLite and Zstandard do with the interpreter free (one statement a batch), so it may
+        run in a thread of its own beside the scoring."""
+        conn = self.conn
+        items, rows = batch.items, batch.rows
+        if rows:
+            body, profiles = batch.packed
+            if profiles:
+                conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
             # Each id keeps its first row (INSERT OR IGNORE, in input order). Only when some
             # were ignored are the batch's ids taken back, its repeated rows rejected (naming
             # each id's first row) and the rest placed again.
             chunk = self._chunks + 1
             before = conn.total_changes
-            conn.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?, ?)",
-                             [(item[1], part, item[0], chunk, at)
-                              for at, item in enumerate(scored)])
-            if conn.total_changes - before != len(scored):
-                conn.executemany("DELETE FROM ids WHERE org_id = ? AND chunk = ?",
-                                 [(item[1], chunk) for item in scored])
-                if packed is not None:
-                    items = self._unpacked(items, packed)
-                    packed = None
-                items = self._reject_repeated(items, source, part)
+            conn.execute(_INSERT_IDS, (batch.part, chunk, batch.ids))
+            if conn.total_changes - before != rows:
+                conn.execute(_DELETE_IDS, (chunk, batch.ids))
+                if batch.light:
+                    items = self._unpacked(items, body)
+                items = self._reject_repeated(items, batch.source, batch.part)
                 scored = [item for item in items if item.__class__ is not Reject]
-                conn.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?)",
-                                 [(item[1], part, item[0], chunk, at)
-                                  for at, item in enumerate(scored)])
-            if scored:
-                self._stage_chunk(chunk, scored, packed)
-        if len(scored) == len(items):
-            return items
-        rejects = [(r.row, r.source, r.org_id, r.field, r.reason)
-                   for r in items if isinstance(r, Reject)]
-        if rejects:
-            conn.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?)", rejects)
+                rows = len(scored)
+                if scored:
+                    conn.execute(_INSERT_IDS, (batch.part, chunk,
+                                               _encode([(item[1], item[0]) for item in scored])))
+                    body, profiles = ChunkPacker().pack(scored)
+                    conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
+                batch.rejects = _encode([(r.row, r.source, r.org_id, r.field, r.reason)
+                                         for r in items if r.__class__ is Reject])
+            elif not batch.light:
+                body = compress(body)
+            if rows:
+                conn.execute("INSERT INTO chunks VALUES (?, ?, ?, ?)",
+                             (chunk, self._staged, rows, body))
+                self._chunks = chunk
+                self._staged += rows
+        if batch.rejects:
+            conn.execute(_INSERT_REJECTS, (batch.rejects,))
         return items
 
-    def _stage_chunk(self, chunk: int, scored: list[Scored],
-                     packed: tuple[bytes, list[tuple[int, bytes]]] | None) -> None:
-        """The rows as one chunk (`chunks.ChunkPacker`), and the profiles met first in it."""
-        body, profiles = packed if packed is not None else self._packer.pack(scored)
-        if profiles:
-            self.conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
-        self.conn.execute("INSERT INTO chunks VALUES (?, ?, ?, ?)",
-                          (chunk, self._staged, len(scored), body))
-        self._chunks = chunk
-        self._staged += len(scored)
-
-    def _unpacked(self, items: list[Scored | Reject],
-                  packed: tuple[bytes, list[tuple[int, bytes]]]) -> list[Scored | Reject]:
+    def _unpacked(self, items: list[Scored | Reject], body: bytes) -> list[Scored | Reject]:
         """A batch packed elsewhere as whole items again (to reject repeated ones), each row's
         profile as its bytes."""
-        body, profiles = packed
-        if profiles:
-            self.conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
         rows = iter(unpack_rows(body))
+        bodies: dict[int, bytes] = {}
         out: list[Scored | Reject] = []
         for item in items:
             if item.__class__ is not Reject:
                 org_id, org_type, grade, total, ref, head, given, org = next(rows)
                 if ref.__class__ is not bytes:
-                    ref = self._profile(ref)
+                    found = bodies.get(ref)
+                    if found is None:
+                        found = bodies[ref] = self.conn.execute(
+                            "SELECT body FROM profiles WHERE id = ?", (ref,)).fetchone()[0]
+                    ref = found
                 item = Scored(item.row, org_id, org_type, grade, total, ref, head, given, org)
             out.append(item)
         return out
-
-    def _profile(self, ref: int) -> bytes:
-        return self.conn.execute("SELECT body FROM profiles WHERE id = ?", (ref,)).fetchone()[0]
 
     def _reject_repeated(self, items: list[Scored | Reject], source: str | None, part: int
                          ) -> list[Scored | Reject]:
