@@ -11,7 +11,7 @@ import msgspec
 from dangjian import load_catalog
 from dangjian.store.compact import Scored
 from dangjian.models import Reject
-from dangjian.scoring.pipeline import _take_back, score_chunks, score_records
+from dangjian.scoring.pipeline import _shipped, _take_back, score_chunks, score_records
 from dangjian.store.runner import RunInput, run_meta, score_run
 from dangjian.store.storage import Store, encode_result
 from tests.conftest import evaluation
@@ -117,3 +117,43 @@ def test_the_chunks_another_process_has_not_begun_are_half_taken_back():
     assert claims[1] == 5
     assert [entry if entry.__class__ is list else entry[2] for entry in pending] == [
         ["scored here"], 3, 4, 5, ["c6 here"], ["c7 here"]]
+
+
+def test_lines_as_read_from_a_file_cross_joined_and_score_as_in_one_process():
+    plan = load_catalog().plan("jilin-health-2019")
+    # As a JSONL file is read: each line with its line end (some Windows ones), the last
+    # line without one.
+    records = [(row, line + (b"\r\n" if row % 3 == 0 else b"\n"))
+               for row, line in jilin_lines(1000)]
+    records[-1] = (records[-1][0], records[-1][1].rstrip(b"\r\n"))
+    shipped = _shipped(records[:100])
+    assert shipped[0] == list(range(1, 101)) and shipped[1].count(b"\n") == 99
+    assert _shipped(records[-100:]) == records[-100:]  # the last line has no line end
+    one = list(score_records(plan, records, workers=1, chunk_size=100))
+    two = list(score_records(plan, records, workers=2, chunk_size=100))
+    assert one == two and len(one) == 1001
+    assert one[2].input == records[2][1].rstrip(b"\r\n") and records[2][1].endswith(b"\r\n")
+
+
+def test_runs_stored_from_several_threads_at_once_leave_the_switch_interval_as_it_was(tmp_path):
+    # As the API stores runs: several requests at once, each its own store.
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    plan = load_catalog().plan("jilin-health-2019")
+    before = sys.getswitchinterval()
+
+    def store_one(n: int) -> tuple[int, int]:
+        store = Store(tmp_path / f"runs-{n}.db")
+        try:
+            summary = score_run(plan, [RunInput(jilin_lines(700 + n), "a.jsonl")], store=store,
+                                chunk_size=50).summary
+            return summary.read, len(list(store.stored_bytes(summary.run_id)))
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(4) as threads:
+        done = list(threads.map(store_one, range(6)))
+    assert sys.getswitchinterval() == before
+    # Every line read, every scored one stored: one in 17 has no raters, the last is broken.
+    assert done == [(701 + n, 700 + n - len(range(0, 700 + n, 17))) for n in range(6)]

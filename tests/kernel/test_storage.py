@@ -359,3 +359,18 @@ def test_the_same_file_given_twice_has_every_row_of_the_second_rejected(tmp_path
     assert (summary.scored, summary.rejected) == (2, 2)
     assert [(r.row, r.org_id, "x.jsonl 第 " + str(r.row) + " 行" in r.reason)
             for r in store.rejects(summary.run_id)] == [(1, "a", True), (2, "c", True)]
+
+
+def test_chunks_are_packed_and_read_in_several_threads_at_once():
+    # The API scores requests in several threads: each packs and reads its own chunks.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dangjian.store.chunks import pack_rows
+
+    def round_trip(seed: int) -> bool:
+        rows = [[f"o{seed}-{i}", "branch", "好", "91.50", 7, b"\x01" * 20,
+                 b'{"org_id": "o%d"}' % i, None] for i in range(2000)]
+        return all(unpack_rows(pack_rows(rows)) == rows for _ in range(20))
+
+    with ThreadPoolExecutor(4) as threads:
+        assert all(threads.map(round_trip, range(8)))

@@ -8,6 +8,7 @@ and keeps what the summary must say (notes, rejects to show).
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,8 +98,13 @@ def run_batch(request: BatchRequest) -> BatchReport:
         workers = 1
     report.workers = workers
     extra = [p for p in (request.orgs, request.activities) if p is not None]
-    meta = run_meta(plan, input_digest=digest([*request.inputs, *extra]),
-                    sources=[str(p) for p in request.inputs], workers=workers, note=request.note)
+    meta = run_meta(plan, sources=[str(p) for p in request.inputs], workers=workers,
+                    note=request.note)
+    # The inputs' digest (is this run stored already?) is first needed once every record has
+    # passed: it is computed beside the scoring (hashing leaves the interpreter free).
+    hashing = ThreadPoolExecutor(1, thread_name_prefix="dangjian-digest")
+    input_digest = hashing.submit(digest, [*request.inputs, *extra])
+    hashing.shutdown(wait=False)
 
     units = Units.from_orgs(registry.values(), "组织名册") if registry else None
     columns = ResultColumns(plan.scheme, catalog, units=units, explain=request.explain)
@@ -118,7 +124,9 @@ def run_batch(request: BatchRequest) -> BatchReport:
                                      if item.__class__ is not Reject), None)
 
     def finish_output() -> str | None:
-        """Complete the output files (not yet under their names) and digest them."""
+        """Complete the output files (not yet under their names) and digest them; the inputs'
+        digest joins the run's record."""
+        meta.input_digest = input_digest.result()
         for writer in writers:
             writer.finish()
         return output_digest(writers)

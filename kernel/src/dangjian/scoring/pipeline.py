@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
+from itertools import islice, repeat
 from typing import Any
 
 import msgspec
@@ -39,6 +39,7 @@ except ImportError:  # not on every platform
 _encode = msgspec.json.Encoder(decimal_format="number").encode
 _PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size
 _new = tuple.__new__
+_LINE_ENDS = repeat(b"\n")
 _LIGHT = (None,) * 5
 """What a row handed back with its chunk packed lacks: profile, head, input, organization,
 output."""
@@ -176,6 +177,9 @@ class WorkerFailed(DangjianError):
 def _work(args: tuple[int, list, str | None, bool, bool, bool]
           ) -> tuple[list, Packed | None] | None:
     seq, chunk, source, out, lines, pack = args
+    if chunk.__class__ is tuple:  # as shipped (`_shipped`)
+        rows, joined = chunk
+        chunk = list(zip(rows, joined.split(b"\n")))
     if _worker_plan is None:
         raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
     if _worker_claims is not None:
@@ -194,6 +198,18 @@ def _work(args: tuple[int, list, str | None, bool, bool, bool]
     return [item if item.__class__ is Reject
             else item[:7] + (None,) + item[8:] if raw.__class__ is bytes else tuple(item)
             for item, (_row, raw) in zip(items, chunk)], None
+
+
+def _shipped(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]] | tuple[list[int], bytes]:
+    """A chunk as it crosses to another process: when it is all lines, each with its one line
+    end (as a JSONL file is read), its rows and the lines joined, which pickle as one copy
+    instead of a few thousand objects; otherwise the chunk itself."""
+    raws = [raw for _row, raw in chunk]
+    if all(raw.__class__ is bytes for raw in raws):
+        joined = b"".join(raws)
+        if joined.count(b"\n") == len(raws) and all(map(bytes.endswith, raws, _LINE_ENDS)):
+            return [row for row, _raw in chunk], joined[:-1]
+    return chunk
 
 
 def _received(done: tuple[list, Packed | None], chunk: list[tuple[int, Any]]
@@ -271,6 +287,9 @@ def score_chunks(
         _forked = None
     task = (source, out, lines, pack and not out and not lines)
 
+    def hand_out(seq: int, chunk: list):
+        return pool.apply_async(_work, ((seq, _shipped(chunk), *task),))
+
     def hand_on(entry) -> tuple[list[Scored | Reject], Packed | None]:
         return (entry, None) if entry.__class__ is list else _received(entry[1].get(), entry[0])
 
@@ -286,7 +305,7 @@ def score_chunks(
             unscored = sum(1 for entry in pending
                            if entry.__class__ is not list and not entry[1].ready())
             if unscored < in_flight and len(pending) < held:
-                pending.append((chunk, pool.apply_async(_work, ((seq, chunk, *task),)), seq))
+                pending.append((chunk, hand_out(seq, chunk), seq))
             elif len(pending) < held:
                 # The others have enough to do and nothing is ready to store: score this
                 # chunk here rather than wait.
@@ -294,7 +313,7 @@ def score_chunks(
                                             lines=lines))
             else:
                 yield hand_on(pending.popleft())
-                pending.append((chunk, pool.apply_async(_work, ((seq, chunk, *task),)), seq))
+                pending.append((chunk, hand_out(seq, chunk), seq))
         _take_back(pending, claims, lambda chunk: assess_chunk(
             plan, chunk, source, registry, out=out, lines=lines))
         while pending:

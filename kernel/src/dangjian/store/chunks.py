@@ -17,6 +17,7 @@ both (a msgpack array never begins with Zstandard's magic number).
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 
 import msgspec
@@ -27,8 +28,25 @@ PROFILES_KEPT = 10_000
 
 _pack = msgspec.msgpack.Encoder().encode
 _unpack = msgspec.msgpack.Decoder().decode
-_compress = zstandard.ZstdCompressor(level=1).compress
-_decompress = zstandard.ZstdDecompressor().decompress
+_codecs = threading.local()
+"""One compressor and decompressor a thread: they keep state between calls and are not to be
+used by two threads at once (the API scores requests in several)."""
+
+
+def _compress(data: bytes) -> bytes:
+    try:
+        return _codecs.compress(data)
+    except AttributeError:
+        _codecs.compress = zstandard.ZstdCompressor(level=1).compress
+        return _codecs.compress(data)
+
+
+def _decompress(data: bytes) -> bytes:
+    try:
+        return _codecs.decompress(data)
+    except AttributeError:
+        _codecs.decompress = zstandard.ZstdDecompressor().decompress
+        return _codecs.decompress(data)
 _MAGIC = b"\x28\xb5\x2f\xfd"
 Packed = tuple[bytes, list[tuple[int, bytes]]]
 """A chunk's scored rows as `ChunkPacker.pack` (or `encode`) gives them: the body, and the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
@@ -137,15 +138,21 @@ class _Writer:
 
     AHEAD = 4
     SWITCH_INTERVAL = 0.001
+    _lock = threading.Lock()
+    _running = 0  # writers at work in this process (the API runs several at once)
+    _interval = 0.0  # the switch interval before the first of them
 
     def __init__(self, stage: RunStage) -> None:
         self._stage = stage
         self._pending: deque = deque()
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="dangjian-stage")
-        self._interval = sys.getswitchinterval()
 
     def __enter__(self) -> _Writer:
-        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
+        with _Writer._lock:
+            if _Writer._running == 0:
+                _Writer._interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(_Writer._interval, self.SWITCH_INTERVAL))
+            _Writer._running += 1
         return self
 
     def write(self, batch: Prepared, done: Callable[[list], None]) -> None:
@@ -164,7 +171,10 @@ class _Writer:
         finally:
             # A batch being written is finished before the stage can be discarded.
             self._thread.shutdown(wait=True, cancel_futures=True)
-            sys.setswitchinterval(self._interval)
+            with _Writer._lock:
+                _Writer._running -= 1
+                if _Writer._running == 0:
+                    sys.setswitchinterval(_Writer._interval)
 
 
 def batch_findings(plan: Plan, stage: RunStage, catalog: Any = None) -> list[Finding]:
