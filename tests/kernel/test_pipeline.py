@@ -157,3 +157,12 @@ def test_runs_stored_from_several_threads_at_once_leave_the_switch_interval_as_i
     assert sys.getswitchinterval() == before
     # Every line read, every scored one stored: one in 17 has no raters, the last is broken.
     assert done == [(701 + n, 700 + n - len(range(0, 700 + n, 17))) for n in range(6)]
+
+
+def test_a_chunk_of_evaluations_or_of_other_bytes_crosses_as_it_is():
+    given = evaluation(onsite=["好", 90, "一般"], superior=88, org_type="branch")
+    assert _shipped([(1, given), (2, given)]) == [(1, given), (2, given)]
+    odd = [(1, bytearray(b'{"org_id": "a"}\n')), (2, b'{"org_id": "b"}\n')]
+    assert _shipped(odd) == odd
+    inner = [(1, b'{\n"org_id": "a"}'), (2, b'{"org_id": "b"}\n')]  # one line end each, not at the end
+    assert _shipped(inner) == inner

@@ -12,7 +12,6 @@ Memory stays bounded: only a few chunks are in flight at a time.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -205,11 +204,12 @@ def _shipped(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]] | tuple[list
     end (as a JSONL file is read), its rows and the lines joined, which pickle as one copy
     instead of a few thousand objects; otherwise the chunk itself."""
     raws = [raw for _row, raw in chunk]
-    if all(raw.__class__ is bytes for raw in raws):
+    try:
         joined = b"".join(raws)
-        if joined.count(b"\n") == len(raws) and all(map(bytes.endswith, raws, _LINE_ENDS)):
-            return [row for row, _raw in chunk], joined[:-1]
-    return chunk
+        lines = joined.count(b"\n") == len(raws) and all(map(bytes.endswith, raws, _LINE_ENDS))
+    except TypeError:  # evaluations, not lines
+        return chunk
+    return ([row for row, _raw in chunk], joined[:-1]) if lines else chunk
 
 
 def _received(done: tuple[list, Packed | None], chunk: list[tuple[int, Any]]
@@ -270,6 +270,8 @@ def score_chunks(
         for chunk in chunks(records, chunk_size):
             yield assess_chunk(plan, chunk, source, registry, out=out, lines=lines), None
         return
+    import multiprocessing  # only here: one process needs none of it
+
     global _forked
     forking = hasattr(os, "fork")
     context = multiprocessing.get_context("fork" if forking else "spawn")

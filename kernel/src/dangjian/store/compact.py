@@ -3,8 +3,9 @@
 What a result holds splits three ways. The scheme gives what every result of a run shares
 (maximum, component titles, weights and maxima, the scheme reference): stored once per run.
 Most organizations share their outcome — points grade, vetoes, consequences, eligibility and
-findings — with many others: that "profile" is stored once per run and numbered. What is left
-is small: name, component points and the distance to the next band, packed with msgpack.
+findings — with many others: that "profile" is stored once per run, named by an id made from
+its bytes (`chunks.profile_id`). What is left is small: name, component points and the
+distance to the next band, packed with msgpack.
 No explanation text is stored: it is rendered again from the stored inputs when asked for.
 """
 
