@@ -288,11 +288,16 @@ class Tally:
                 self.raised += new_rank < old_rank
                 self.lowered += new_rank > old_rank
         if row.change:
-            entry = (abs(row.change), -row.seq, row)
-            if len(self._movers) < self.top:
-                heapq.heappush(self._movers, entry)
-            elif entry[:2] > self._movers[0][:2]:
-                heapq.heapreplace(self._movers, entry)
+            movers, size = self._movers, abs(row.change)
+            # Rows come in input order: a later row with the same change never displaces an
+            # earlier one (the tie goes to the smaller seq), so only a larger change can.
+            if len(movers) < self.top:
+                heapq.heappush(movers, (size, -row.seq, row))
+            elif size > movers[0][0]:
+                heapq.heapreplace(movers, (size, -row.seq, row))
+        if not (row.consequences_added or row.consequences_removed or row.honours_lost
+                or row.honours_gained):
+            return
         for kind, change, titles in (("consequence", "added", row.consequences_added),
                                      ("consequence", "removed", row.consequences_removed),
                                      ("honour", "lost", row.honours_lost),
