@@ -164,5 +164,6 @@ def test_a_chunk_of_evaluations_or_of_other_bytes_crosses_as_it_is():
     assert _shipped([(1, given), (2, given)]) == [(1, given), (2, given)]
     odd = [(1, bytearray(b'{"org_id": "a"}\n')), (2, b'{"org_id": "b"}\n')]
     assert _shipped(odd) == odd
-    inner = [(1, b'{\n"org_id": "a"}'), (2, b'{"org_id": "b"}\n')]  # one line end each, not at the end
+    # As many line ends as lines, but the first is inside a line.
+    inner = [(1, b'{\n"org_id": "a"}'), (2, b'{"org_id": "b"}\n')]
     assert _shipped(inner) == inner

@@ -3,8 +3,9 @@
 `score_run` is what `dangjian score`, `dangjian demo` and the API's `POST …/runs` call. It
 assesses every record (numbers only, in worker processes if asked), rejects a repeated
 organization id naming its first row, stages the rows beside the database without locking it
-(written in a thread of its own while the next chunk is scored), runs the scheme's batch rules over the finished batch, and then stores the run in one short
-transaction and follows the scheme's tracked flags, dated with the scheme's assessment date.
+(written in a thread of its own while the next chunk is scored), runs the scheme's batch
+rules over the finished batch, and then stores the run in one short transaction and follows
+the scheme's tracked flags, dated with the scheme's assessment date.
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ batch holds no lock on the database; the staged rows are then copied in one tran
 Per organization a run stores its inputs as given (the JSONL line as read, or the evaluation
 as JSON for a spreadsheet row), the organization when it came from `--orgs`, and the numbers
 (`compact`): total, grade, component points, and a reference to the "profile" of what many
-share (vetoes, consequences, eligibility, findings), stored once per run. The scheme itself is stored once, by content
-hash, in `schemes`. Explanations are not stored: `result(..., with_lines=True)` renders them
-again by compiling the stored scheme with the installed methods and scoring the stored inputs.
+share (vetoes, consequences, eligibility, findings), stored once per run. The scheme itself is
+stored once, by content hash, in `schemes`. Explanations are not stored: `result(...,
+with_lines=True)` renders them again by compiling the stored scheme with the installed methods
+and scoring the stored inputs.
 
 The organizations of a run are stored in chunks, in input order: one `run_chunks` row holds
 the rows of up to a pipeline chunk (2,000 organizations) packed as `chunks` says (msgpack,
@@ -361,21 +362,16 @@ class RunStage:
         self._sources: dict[int, str | None] = {}
         """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
-    def add(self, items: list[Scored | Reject], source: str | None, part: int = 0,
-            packed: Packed | None = None) -> list[Scored | Reject]:
-        """Stage a batch in input order (`part`: which input of the run it comes from) as one
-        chunk; returns it with repeated organizations rejected.
+    def prepare(self, items: list[Scored | Reject], source: str | None, part: int = 0,
+                packed: Packed | None = None) -> Prepared:
+        """A batch, in input order, to be staged as one chunk (`part`: which input of the run
+        it comes from): what of staging needs the interpreter, its ids and rejects as JSON
+        and its rows encoded. `write` does the rest; batches are prepared and written in
+        input order, and `write` returns the batch with repeated organizations rejected.
 
         `packed` is the batch's scored rows already packed by a `ChunkPacker` elsewhere (a
         worker process), as `(body, new profiles)`; its items then need only their row,
-        organization id and grade."""
-        return self.write(self.prepare(items, source, part, packed))
-
-    def prepare(self, items: list[Scored | Reject], source: str | None, part: int = 0,
-                packed: Packed | None = None) -> Prepared:
-        """What of staging a batch needs the interpreter: its ids and rejects as JSON, its
-        rows encoded (unless `packed`). `write` does the rest; batches are prepared and
-        written in input order."""
+        organization id, type, grade and total."""
         self._sources.setdefault(part, source)
         scored = [item for item in items if item.__class__ is not Reject]
         rejects = b""
@@ -391,9 +387,9 @@ class RunStage:
                         self._packer.encode(scored))
 
     def write(self, batch: Prepared) -> list[Scored | Reject]:
-        """Stage a prepared batch; it with repeated organizations rejected. What this does
-        SQLite and Zstandard do with the interpreter free (one statement a batch), so it may
-        run in a thread of its own beside the scoring."""
+        """Stage a prepared batch and return its items, repeated organizations rejected.
+        SQLite and Zstandard do most of this with the interpreter free (one statement a
+        batch), so it may run in a thread of its own beside the scoring."""
         conn = self.conn
         items, rows = batch.items, batch.rows
         if rows:
