@@ -65,6 +65,35 @@ def test_an_interrupted_run_leaves_nothing_behind(tmp_path, weighted):
     assert summary.run_id is not None and store.runs()[0]["id"] == summary.run_id
 
 
+def test_a_failure_in_the_stage_thread_stops_the_run_and_leaves_nothing_behind(
+        tmp_path, weighted, monkeypatch):
+    # The disk fills up while a chunk is written beside the scoring: the error reaches the
+    # caller as it is, the staging file is removed and the switch interval is as it was.
+    import sys
+
+    from dangjian.store.storage import RunStage
+
+    before = sys.getswitchinterval()
+    written = []
+    write = RunStage.write
+
+    def failing(self, batch):
+        if written:
+            raise sqlite3.OperationalError("database or disk is full")
+        written.append(batch.rows)
+        return write(self, batch)
+
+    monkeypatch.setattr(RunStage, "write", failing)
+    store = Store(tmp_path / "runs.db")
+    rows = [(n, evaluation(f"o{n}", onsite=[90], superior=80)) for n in range(1, 8)]
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        score_run(weighted, [RunInput(rows)], store=store, chunk_size=2)
+    assert written == [2] and sys.getswitchinterval() == before
+    assert [p.name for p in tmp_path.iterdir() if "stage" in p.name] == []
+    assert sqlite3.connect(tmp_path / "runs.db").execute(
+        "select count(*) from runs").fetchone()[0] == 0
+
+
 def test_migrations_are_recorded_and_run_once(tmp_path):
     Store(tmp_path / "m.db").close()
     Store(tmp_path / "m.db").close()
