@@ -340,7 +340,7 @@ def _take_back(pending: deque, claims, assess: Callable[[list], list]) -> None:
 
 
 def _widen_pipes(pool) -> None:
-    """Let a whole chunk (about 500 KB of lines out, 150 KB of rows back) sit in the pipes
+    """Let a whole chunk (about 500 KB of lines out, the packed chunk back) sit in the pipes
     between this process and the others. Through a pipe of the default 64 KB a chunk crosses in
     pieces, each one waiting until the pool's threads here get the interpreter from the thread
     that scores and stores, and meanwhile the other processes wait. Linux only; elsewhere, or

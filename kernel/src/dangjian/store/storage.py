@@ -60,9 +60,10 @@ CHUNK_ROWS = 2000
 """Organizations per stored chunk when m005 converts a run (the pipeline's chunk size)."""
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 65_536
-"""Pages of a new database and of a staging file: a run is stored as chunks of about 600 KB,
-which the largest page takes in a tenth of the pages (and WAL frames) of the default 4 KB,
-storing a run about 40% faster. A database made before keeps its own page size."""
+"""Pages of a new database and of a staging file: a run is stored as chunks of 100-600 KB
+(compressed, and before compression), which the largest page takes in a sixteenth of the pages
+(and WAL frames) of the default 4 KB; with uncompressed chunks this stored a run about 40%
+faster. A database made before keeps its own page size."""
 __all__ = ["RunMeta", "RunStage", "RunSummary", "Store", "encode_result", "tally"]
 
 
@@ -725,7 +726,7 @@ class Store:
     def _rows(self, run: dict, grade: str | None = None, org_type: str | None = None,
               limit: int | None = None, offset: int = 0) -> Iterator[tuple]:
         """Stored rows of a compact run in input order, filtered and paged: (org_id, org_type,
-        grade, total, profile number or None when kept inline, profile body, head, input,
+        grade, total, profile id or None when kept inline, profile body, head, input,
         org)."""
         bodies = self._profile_bodies(run["id"])
         if grade is None and org_type is None:
@@ -771,9 +772,9 @@ class Store:
                 "SELECT c.body, o.at FROM run_orgs o JOIN run_chunks c ON c.id = o.chunk"
                 " WHERE o.org_id = ? AND o.run_id = ?", (org_id, run_id)).fetchone()
             if place is not None:
-                row = _stored_row(unpack_rows(place[0])[place[1]], lambda number: next(
+                row = _stored_row(unpack_rows(place[0])[place[1]], lambda profile: next(
                     self.conn.execute("SELECT body FROM profiles WHERE run_id = ? AND id = ?",
-                                      (run_id, number)))[0])
+                                      (run_id, profile)))[0])
                 found = list(self._compact_results(run, [row], with_lines))
         if not found:
             raise NotFound(f"批次 {run_id} 中没有组织 {org_id} 的结果")
@@ -869,7 +870,7 @@ class Store:
 
 
 def _stored_row(packed: list, body_of: Callable[[int], bytes]) -> tuple:
-    """A row as a chunk holds it, as `Store._rows` gives it: the profile's number (None when
+    """A row as a chunk holds it, as `Store._rows` gives it: the profile's id (None when
     kept inline) and its body beside it."""
     org_id, org_type, grade, total, profile, head, given, org = packed
     if profile.__class__ is bytes:

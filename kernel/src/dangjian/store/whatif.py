@@ -162,7 +162,7 @@ class Rescorer:
         self.unused: dict[str, None] = {}
         self._outcomes: dict[bytes, tuple[list[Fired], list[Eligibility]]] = {}
         self._changes: dict[tuple[int, bytes], dict[str, list[str]]] = {}
-        """Changes between outcomes, by (old profile's number in the compared run, new profile)."""
+        """Changes between outcomes, by (old profile's id in the compared run, new profile)."""
 
     def fit(self, evaluation: Evaluation) -> Evaluation:
         """The evaluation as the target scheme reads it: inputs it does not declare dropped
@@ -201,7 +201,7 @@ class Rescorer:
                 old_key: int | None) -> Comparison:
         """Compare one organization rescored by the target plan's lane (`Lane.verdict`).
         What changed between two outcomes is worked out once per pair of profiles: the old
-        one by its number in the run (`old_key`; None when stored inline), the new one as
+        one by its id in the run (`old_key`; None when stored inline), the new one as
         packed."""
         outcome = self._outcomes.get(profile)
         if outcome is None:
