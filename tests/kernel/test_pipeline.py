@@ -4,6 +4,7 @@ stores."""
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
 
 import msgspec
@@ -11,7 +12,7 @@ import msgspec
 from dangjian import load_catalog
 from dangjian.store.compact import Scored
 from dangjian.models import Reject
-from dangjian.scoring.pipeline import _shipped, _take_back, score_chunks, score_records
+from dangjian.scoring.pipeline import Claims, _shipped, _take_back, score_chunks, score_records
 from dangjian.store.runner import RunInput, run_meta, score_run
 from dangjian.store.storage import Store, encode_result
 from tests.conftest import evaluation
@@ -109,14 +110,28 @@ class _Promise:
 
 
 def test_the_chunks_another_process_has_not_begun_are_half_taken_back():
-    claims = multiprocessing.get_context("fork").Array("q", [3, 1 << 62])
+    claims = Claims(threading.Lock())
+    assert claims.begin(3)
     pending = deque([["scored here"], (["c3"], _Promise(), 3), (["c4"], _Promise(), 4),
                      (["c5"], _Promise(), 5), (["c6"], _Promise(), 6), (["c7"], _Promise(), 7)])
     _take_back(pending, claims, lambda chunk: [f"{chunk[0]} here"])
     # Chunk 3 is begun; of 4-7, the other keeps 4 and 5 and chunks after 5 are taken back.
-    assert claims[1] == 5
+    assert claims.values[1] == 5
+    assert claims.begin(5) and not claims.begin(6)
     assert [entry if entry.__class__ is list else entry[2] for entry in pending] == [
         ["scored here"], 3, 4, 5, ["c6 here"], ["c7 here"]]
+
+
+def test_claims_are_shared_with_a_forked_process():
+    context = multiprocessing.get_context("fork")
+    claims = Claims(context.Lock())
+    claims.values[1] = 4  # chunks after 4 are taken back
+    child = context.Process(target=lambda: exit(0 if claims.begin(4) and not claims.begin(5)
+                                                else 1))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert claims.values[0] == 4  # the child's begun chunk, seen here
 
 
 def test_lines_as_read_from_a_file_cross_joined_and_score_as_in_one_process():

@@ -12,6 +12,7 @@ Memory stays bounded: only a few chunks are in flight at a time.
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import signal
 import sys
@@ -181,12 +182,8 @@ def _work(args: tuple[int, list, str | None, bool, bool, bool]
         chunk = list(zip(rows, joined.split(b"\n")))
     if _worker_plan is None:
         raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
-    if _worker_claims is not None:
-        with _worker_claims.get_lock():
-            if seq > _worker_claims[1]:
-                return None  # taken back: the parent scores it (`_take_back`)
-            if seq > _worker_claims[0]:
-                _worker_claims[0] = seq
+    if _worker_claims is not None and not _worker_claims.begin(seq):
+        return None  # taken back: the parent scores it (`_take_back`)
     items = assess_chunk(_worker_plan, chunk, source, _worker_registry, out=out, lines=lines)
     # Plain tuples cross the pipe several times faster than named ones.
     if pack:
@@ -280,7 +277,7 @@ def score_chunks(
     helpers = workers - 1
     in_flight = 5 * helpers  # chunks the others have yet to score, at most
     held = 3 * in_flight + 1  # chunks read and not yet handed on, at most
-    claims = context.Array("q", [0, _NEVER])  # the last chunk begun; chunks after this taken back
+    claims = Claims(context.Lock()) if forking else None
     _forked = (plan, registry) if forking else None
     try:
         pool = context.Pool(helpers, initializer=_init_worker,
@@ -316,25 +313,51 @@ def score_chunks(
             else:
                 yield hand_on(pending.popleft())
                 pending.append((chunk, hand_out(seq, chunk), seq))
-        _take_back(pending, claims, lambda chunk: assess_chunk(
-            plan, chunk, source, registry, out=out, lines=lines))
+        if claims is not None:
+            _take_back(pending, claims, lambda chunk: assess_chunk(
+                plan, chunk, source, registry, out=out, lines=lines))
         while pending:
             yield hand_on(pending.popleft())
 
 
-def _take_back(pending: deque, claims, assess: Callable[[list], list]) -> None:
+class Claims:
+    """Which chunks the other processes may still begin: the last chunk begun and the last one
+    left to them, two numbers in memory a forked process shares (an anonymous mapping), read
+    and written under one lock. (`multiprocessing.Array` would do, at the cost of importing
+    ctypes: a tenth of the time a small batch takes.)"""
+
+    def __init__(self, lock) -> None:
+        self.lock = lock
+        self._memory = mmap.mmap(-1, 16)
+        self.values = memoryview(self._memory).cast("q")
+        self.values[1] = _NEVER
+
+    def begin(self, seq: int) -> bool:
+        """Whether chunk `seq` is still the other process's to score (it has begun it)."""
+        values = self.values
+        with self.lock:
+            if seq > values[1]:
+                return False
+            if seq > values[0]:
+                values[0] = seq
+            return True
+
+
+def _take_back(pending: deque, claims: Claims, assess: Callable[[list], list]) -> None:
     """Once every chunk is handed out: of those the others have not begun, keep the first half
     with them and score the rest here. Otherwise, at the end, this process would wait for the
     others to work through their queue (up to five chunks each) with nothing of its own to do.
-    A chunk is begun or taken back under the claims' lock, never both."""
-    with claims.get_lock():
-        begun = claims[0]
+    A chunk is begun or taken back under the claims' lock, never both. (Only where workers are
+    forked: elsewhere the others work through what they were given.)"""
+    values = claims.values
+    with claims.lock:
+        begun = values[0]
         waiting = [at for at, entry in enumerate(pending)
                    if entry.__class__ is not list and entry[2] > begun]
         taken = waiting[len(waiting) // 2:]
         if not taken:
             return
-        claims[1] = pending[taken[0]][2] - 1
+        values[1] = pending[taken[0]][2] - 1
     for at in taken:
         pending[at] = assess(pending[at][0])
 
