@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangjian import Scheme
+from dangjian import Scheme, load_catalog
 from dangjian.scoring.pipeline import assess_chunk
 from dangjian.store.compact import unpack_profile
 from tests.conftest import catalog_with_scheme
@@ -79,6 +79,19 @@ def test_a_type_written_as_its_title_is_stored_as_its_id(catalog):
     fast, expected = both(plan, general(plan), raw.encode())
     # (95 + 50 + 88) / 3 = 77.666…; 0.7 x 77.666… + 0.3 x 70 = 75.37: 一般, talk and rectify.
     assert fast == expected and (fast.org_type, fast.total, fast.grade) == ("branch", "75.37", "一般")
+
+
+def test_ratings_met_before_are_remembered_by_sum_and_raters_never_mixed_up():
+    # A plan of its own: its kernel remembers only what this test shows it.
+    plan = load_catalog().plan("jilin-health-2019")
+    onsite = plan.components[0].scorer.kernel
+    # 95 + 85 and 好 + 较好 are the same sum of two: 90, the second time remembered.
+    assert onsite([95, 85]) == onsite(["好", "较好"]) == Decimal(90)
+    assert onsite([95, "好", 88]) == Decimal(278) / 3  # 92.666…, the same Decimal as ever
+    # One rater giving 1 point, then 2^20 + 1 raters giving 0: their sums and counts packed
+    # into one number would meet (1·2^20 + 1); such a count is never looked up.
+    assert onsite([1]) == Decimal(1)
+    assert onsite([0] * (2 ** 20 + 1)) == Decimal(0)
 
 
 @pytest.mark.parametrize("inputs", [

@@ -53,6 +53,7 @@ def compile_number(spec: MethodSpec):
 
 
 _KNOWN_LIMIT = 4096
+_SUMS_LIMIT = 65_536
 
 
 def _ballot_counts(value) -> list:
@@ -156,6 +157,10 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
              if value.as_tuple().exponent == 0}
     whole_get = whole.get if lean and not trim and len(whole) == len(ballots) else None
 
+    # The points of each (sum, number of raters) met so far, keyed by one int: many
+    # organizations share them (of 50,000 generated ones, four in five meet one already met).
+    known: dict[int, Decimal] = {}
+
     def kernel(raw) -> Decimal | None:
         if raw.__class__ is not list or whole_get is None:
             return None
@@ -168,8 +173,15 @@ def compile_rating(spec: MethodSpec, *, labels_only: bool = False):
             return None
         if total.__class__ is not int:  # a score with decimals
             return None
+        key = total << 20 | count if total >= 0 and count < 1 << 20 else None
+        found = known.get(key)
+        if found is not None:
+            return found
         points = Decimal(total) / count * top / scale
-        return ZERO if points < ZERO else top if points > top else points
+        points = ZERO if points < ZERO else top if points > top else points
+        if key is not None and len(known) < _SUMS_LIMIT:
+            known[key] = points
+        return points
 
     def score(ctx: EvalContext) -> Outcome:
         raw = ctx.inputs.get(field)
