@@ -25,6 +25,7 @@ from dangjian.store.storage import stored_evaluation
 
 DEFAULT_TOP = 10
 MAX_TOP = 1000
+_TOTALS_KEPT = 65_536  # a stored run's totals as Decimals, by their text
 SAVED_NOTE = "由批次 {run_id} 推演"
 """The note of a run stored from a what-if (`--save`)."""
 
@@ -161,7 +162,7 @@ class Rescorer:
         self._required = [(spec.name, spec.title) for spec in specs if spec.required]
         self.unused: dict[str, None] = {}
         self._outcomes: dict[bytes, tuple[list[Fired], list[Eligibility]]] = {}
-        self._changes: dict[tuple[int, bytes], dict[str, list[str]]] = {}
+        self._changes: dict[tuple[int, bytes], Changes] = {}
         """Changes between outcomes, by (old profile's id in the compared run, new profile)."""
 
     def fit(self, evaluation: Evaluation) -> Evaluation:
@@ -197,24 +198,25 @@ class Rescorer:
         return _compared(seq, old, new.total, new.grade, new.consequences,
                          new.eligibility), new
 
-    def decided(self, seq: int, old: Old, total: Decimal, grade: str, profile: bytes,
-                old_key: int | None) -> Comparison:
-        """Compare one organization rescored by the target plan's lane (`Lane.verdict`).
-        What changed between two outcomes is worked out once per pair of profiles: the old
-        one by its id in the run (`old_key`; None when stored inline), the new one as
-        packed."""
-        outcome = self._outcomes.get(profile)
-        if outcome is None:
-            _grade, _vetoes, consequences, eligibility, _findings = unpack_profile(profile)
-            outcome = self._outcomes[profile] = (consequences, eligibility)
-        if old_key is None:
-            return _compared(seq, old, total, grade, *outcome)
-        found = self._changes.get((old_key, profile))
-        if found is None:
-            found = self._changes[(old_key, profile)] = _changes(old, *outcome)
-        return Comparison(seq=seq, org_id=old.org_id, org_name=old.org_name,
-                          old_total=old.total, old_grade=old.grade, new_total=total,
-                          new_grade=grade, change=total - old.total, **found)
+    def decided(self, seq: int, org_id: str, org_name: str, old_total: Decimal,
+                old_grade: str, unpacker: Unpacker, old_key: int | None, old_body: bytes,
+                total: Decimal, grade: str, profile: bytes) -> Comparison:
+        """Compare one organization rescored by the target plan's lane (`Lane.verdict`) with
+        its stored result. What changed between two outcomes is worked out once per pair of
+        profiles: the old one by its id in the run (`old_key`; None when stored inline, its
+        body `old_body`), the new one as packed."""
+        changes = self._changes.get((old_key, profile)) if old_key is not None else None
+        if changes is None:
+            outcome = self._outcomes.get(profile)
+            if outcome is None:
+                _grade, _vetoes, consequences, eligibility, _findings = unpack_profile(profile)
+                outcome = self._outcomes[profile] = (consequences, eligibility)
+            _grade, _vetoes, consequences, eligibility, _findings = \
+                unpacker.profile(old_key, old_body)
+            changes = _changes(consequences, eligibility, *outcome)
+            if old_key is not None:
+                self._changes[(old_key, profile)] = changes
+        return _comparison(seq, org_id, org_name, old_total, old_grade, total, grade, changes)
 
 
 class Old(NamedTuple):
@@ -230,24 +232,41 @@ class Old(NamedTuple):
 
 def _compared(seq: int, old: Old | Result, total: Decimal, grade: str,
               consequences: list[Fired], eligibility: list[Eligibility]) -> Comparison:
-    return Comparison(
-        seq=seq, org_id=old.org_id, org_name=old.org_name, old_total=old.total,
-        old_grade=old.grade, new_total=total, new_grade=grade, change=total - old.total,
-        **_changes(old, consequences, eligibility))
+    return _comparison(seq, old.org_id, old.org_name, old.total, old.grade, total, grade,
+                       _changes(old.consequences, old.eligibility, consequences, eligibility))
 
 
-def _changes(old: Old | Result, consequences: list[Fired],
-             eligibility: list[Eligibility]) -> dict[str, list[str]]:
-    """Consequences newly applying and no longer, honours gained and lost."""
-    old_fired = {c.id: c.title for c in old.consequences}
+class Changes(NamedTuple):
+    """Consequences newly applying and no longer, honours gained and lost: titles."""
+
+    consequences_added: list[str]
+    consequences_removed: list[str]
+    honours_gained: list[str]
+    honours_lost: list[str]
+
+
+def _changes(old_consequences: list[Fired], old_eligibility: list[Eligibility],
+             consequences: list[Fired], eligibility: list[Eligibility]) -> Changes:
+    old_fired = {c.id: c.title for c in old_consequences}
     new_fired = {c.id: c.title for c in consequences}
-    old_ok = {e.honour: e.eligible for e in old.eligibility}
+    old_ok = {e.honour: e.eligible for e in old_eligibility}
     new_ok = {e.honour: (e.title, e.eligible) for e in eligibility}
-    return dict(
-        consequences_added=[t for i, t in new_fired.items() if i not in old_fired],
-        consequences_removed=[t for i, t in old_fired.items() if i not in new_fired],
-        honours_gained=[t for i, (t, ok) in new_ok.items() if ok and old_ok.get(i) is False],
-        honours_lost=[t for i, (t, ok) in new_ok.items() if not ok and old_ok.get(i)])
+    return Changes(
+        [t for i, t in new_fired.items() if i not in old_fired],
+        [t for i, t in old_fired.items() if i not in new_fired],
+        [t for i, (t, ok) in new_ok.items() if ok and old_ok.get(i) is False],
+        [t for i, (t, ok) in new_ok.items() if not ok and old_ok.get(i)])
+
+
+def _comparison(seq: int, org_id: str, org_name: str, old_total: Decimal, old_grade: str,
+                total: Decimal, grade: str, changes: Changes) -> Comparison:
+    # Each list by name: a Struct takes keywords from a merged dict (`**`) at three times
+    # the cost, once per organization.
+    added, removed, gained, lost = changes
+    return Comparison(seq=seq, org_id=org_id, org_name=org_name, old_total=old_total,
+                      old_grade=old_grade, new_total=total, new_grade=grade,
+                      change=total - old_total, consequences_added=added,
+                      consequences_removed=removed, honours_gained=gained, honours_lost=lost)
 
 
 def _blank(value: Any) -> bool:
@@ -397,18 +416,26 @@ class Comparer:
         decoded and rescored in full; the same comparison either way."""
         lane = self.target.lane
         rescore, add = self._rescore, self._tally.add
+        decided = rescore.decided
+        totals: dict[str, Decimal] = {}
         for seq, (org_id, _type, grade, total, key, body, head, given, org) in enumerate(rows, 1):
-            _grade, _vetoes, consequences, eligibility, _findings = unpacker.profile(key, body)
+            old_total = totals.get(total)
+            if old_total is None:
+                old_total = Decimal(total)
+                if len(totals) < _TOTALS_KEPT:
+                    totals[total] = old_total
             # A row the lane takes had its organization inline (none stored from `--orgs`):
             # its name, left out of the head, is the input's.
             new = lane.verdict(given) if lane is not None and org is None else None
             if new is not None:
                 name, new_total, new_grade, profile = new
-                old = Old(org_id, name, Decimal(total), grade, consequences, eligibility)
-                row = rescore.decided(seq, old, new_total, new_grade, profile, key)
+                row = decided(seq, org_id, name, old_total, grade, unpacker, key, body,
+                              new_total, new_grade, profile)
             else:
-                old = Old(org_id, unpacker.name(head, given), Decimal(total), grade,
-                          consequences, eligibility)
+                _grade, _vetoes, consequences, eligibility, _findings = \
+                    unpacker.profile(key, body)
+                old = Old(org_id, unpacker.name(head, given), old_total, grade, consequences,
+                          eligibility)
                 row, _ = rescore(seq, rescore.fit(stored_evaluation(given, org)), old)
             add(row)
             yield row
