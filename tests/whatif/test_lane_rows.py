@@ -62,3 +62,25 @@ def test_lane_and_general_path_compare_every_organization_alike(tmp_path, catalo
     assert encode_whatif(report) == encode_whatif(expected)
     # 60/40 moves totals: the report is not trivially empty.
     assert report.compared == 302 and report.movers and any(r.change for r in rows)
+
+
+def test_a_run_whose_outcomes_are_stored_inline_compares_alike(tmp_path, catalog, monkeypatch):
+    from dangjian.store import chunks
+
+    store, run_id = stored_run(tmp_path, catalog)
+    expected = whatif_run(store, catalog, run_id, overrides=ONSITE_60, top=1000)
+    # The same records stored again, every outcome kept in its row (as a packer does once it
+    # holds `PROFILES_KEPT` profiles): no profile is found by id.
+    monkeypatch.setattr(chunks, "PROFILES_KEPT", 0)
+    inline = tmp_path / "inline"
+    inline.mkdir()
+    inline_store, inline_run = stored_run(inline, catalog)
+    assert inline_store.conn.execute("SELECT count(*) FROM profiles").fetchone()[0] == 0
+    rows = []
+    report = whatif_run(inline_store, catalog, inline_run, overrides=ONSITE_60, top=1000,
+                        on_row=rows.append)
+    assert encode_whatif(report) == encode_whatif(expected)
+    # Outcomes change for some organizations under 60/40: the lists were read and compared.
+    titles = sum(len(r.consequences_added) + len(r.consequences_removed)
+                 + len(r.honours_gained) + len(r.honours_lost) for r in rows)
+    assert len(rows) == 302 and titles == sum(e.count for e in report.outcome_changes) == 40

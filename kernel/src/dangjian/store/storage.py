@@ -752,13 +752,16 @@ class Store:
         return dict(self.conn.execute("SELECT id, body FROM profiles WHERE run_id = ?",
                                       (run_id,)))
 
-    def stored_rows(self, run_id: int) -> tuple[Unpacker, Iterator[tuple]]:
-        """A compact run's rows in input order as stored (`_rows`), with the unpacker that
-        reads them."""
+    def stored_rows(self, run_id: int
+                    ) -> tuple[Unpacker, Callable[[int], bytes], Iterator[list]]:
+        """A compact run's rows in input order as its chunks hold them (org_id, org_type,
+        grade, total, profile, head, input, org; the profile is its id, or its body where
+        kept inline), with the unpacker that reads them and the body of a profile by id."""
         run = self.run(run_id)
         if run["layout"] != COMPACT:
             raise DangjianError(f"批次 {run_id} 是旧格式，没有保存评分输入")
-        return self._unpacker(run), self._rows(run)
+        return (self._unpacker(run), self._profile_bodies(run["id"]).__getitem__,
+                self._chunk_rows(run, 0))
 
     def result(self, run_id: int, org_id: str, *, with_lines: bool = True) -> Result:
         """One organization's result in a run, its explanation rendered unless asked not to."""

@@ -151,6 +151,10 @@ def _scorer(plan) -> Callable[[Evaluation], Result]:
     return getattr(plan, "assess", None) or plan.score
 
 
+_StoredProfiles = tuple[Unpacker, Callable[[int], bytes]]
+"""What reads a stored run's profiles: its unpacker and the body of a profile by its id."""
+
+
 class Rescorer:
     """Scores evaluations under the target plan and compares each with its old result."""
 
@@ -199,23 +203,26 @@ class Rescorer:
                          new.eligibility), new
 
     def decided(self, seq: int, org_id: str, org_name: str, old_total: Decimal,
-                old_grade: str, unpacker: Unpacker, old_key: int | None, old_body: bytes,
+                old_grade: str, old_profile: int | bytes, stored: _StoredProfiles,
                 total: Decimal, grade: str, profile: bytes) -> Comparison:
         """Compare one organization rescored by the target plan's lane (`Lane.verdict`) with
         its stored result. What changed between two outcomes is worked out once per pair of
-        profiles: the old one by its id in the run (`old_key`; None when stored inline, its
-        body `old_body`), the new one as packed."""
-        changes = self._changes.get((old_key, profile)) if old_key is not None else None
+        profiles: the old one by its id in the run (`old_profile`; its body where it was
+        stored inline), the new one as packed."""
+        inline = old_profile.__class__ is bytes
+        changes = None if inline else self._changes.get((old_profile, profile))
         if changes is None:
             outcome = self._outcomes.get(profile)
             if outcome is None:
                 _grade, _vetoes, consequences, eligibility, _findings = unpack_profile(profile)
                 outcome = self._outcomes[profile] = (consequences, eligibility)
-            _grade, _vetoes, consequences, eligibility, _findings = \
-                unpacker.profile(old_key, old_body)
+            unpacker, body_of = stored
+            _grade, _vetoes, consequences, eligibility, _findings = (
+                unpacker.profile(None, old_profile) if inline
+                else unpacker.profile(old_profile, body_of(old_profile)))
             changes = _changes(consequences, eligibility, *outcome)
-            if old_key is not None:
-                self._changes[(old_key, profile)] = changes
+            if not inline:
+                self._changes[(old_profile, profile)] = changes
         return _comparison(seq, org_id, org_name, old_total, old_grade, total, grade, changes)
 
 
@@ -410,15 +417,18 @@ class Comparer:
                 on_row(row)
             yield seq, evaluation
 
-    def stored(self, unpacker: Unpacker, rows: Iterable[tuple]) -> Iterator[Comparison]:
+    def stored(self, unpacker: Unpacker, body_of: Callable[[int], bytes],
+               rows: Iterable[list]) -> Iterator[Comparison]:
         """Each organization of a stored run (`Store.stored_rows`) compared, in input order:
         rescored through the target plan's lane where it takes the stored input, else
         decoded and rescored in full; the same comparison either way."""
         lane = self.target.lane
         rescore, add = self._rescore, self._tally.add
         decided = rescore.decided
+        stored = (unpacker, body_of)
         totals: dict[str, Decimal] = {}
-        for seq, (org_id, _type, grade, total, key, body, head, given, org) in enumerate(rows, 1):
+        for seq, (org_id, _type, grade, total, old_profile, head, given, org) in enumerate(
+                rows, 1):
             old_total = totals.get(total)
             if old_total is None:
                 old_total = Decimal(total)
@@ -429,9 +439,11 @@ class Comparer:
             new = lane.verdict(given) if lane is not None and org is None else None
             if new is not None:
                 name, new_total, new_grade, profile = new
-                row = decided(seq, org_id, name, old_total, grade, unpacker, key, body,
+                row = decided(seq, org_id, name, old_total, grade, old_profile, stored,
                               new_total, new_grade, profile)
             else:
+                key, body = ((None, old_profile) if old_profile.__class__ is bytes
+                             else (old_profile, body_of(old_profile)))
                 _grade, _vetoes, consequences, eligibility, _findings = \
                     unpacker.profile(key, body)
                 old = Old(org_id, unpacker.name(head, given), old_total, grade, consequences,
