@@ -292,6 +292,17 @@ _INSERT_REJECTS = ("INSERT INTO rejects SELECT json_extract(value, '$[0]'),"
                    " FROM json_each(?) ORDER BY key")
 
 
+def _ids_json(scored: list[Scored]) -> bytes:
+    """What `_INSERT_IDS` and `_DELETE_IDS` read: `[[org_id, row], ...]`."""
+    return _encode([(item[1], item[0]) for item in scored])
+
+
+def _rejects_json(items: list[Scored | Reject]) -> bytes:
+    """What `_INSERT_REJECTS` reads: `[[row, source, org_id, field, reason], ...]`."""
+    return _encode([(r.row, r.source, r.org_id, r.field, r.reason)
+                    for r in items if r.__class__ is Reject])
+
+
 @dataclass
 class Prepared:
     """A batch ready to be written (`RunStage.prepare`)."""
@@ -375,13 +386,10 @@ class RunStage:
         organization id, type, grade and total."""
         self._sources.setdefault(part, source)
         scored = [item for item in items if item.__class__ is not Reject]
-        rejects = b""
-        if len(scored) != len(items):
-            rejects = _encode([(r.row, r.source, r.org_id, r.field, r.reason)
-                               for r in items if r.__class__ is Reject])
+        rejects = _rejects_json(items) if len(scored) != len(items) else b""
         if not scored:
             return Prepared(items, source, part, 0, b"", rejects, None)
-        ids = _encode([(item[1], item[0]) for item in scored])
+        ids = _ids_json(scored)
         if packed is not None:
             return Prepared(items, source, part, len(scored), ids, rejects, packed, True)
         return Prepared(items, source, part, len(scored), ids, rejects,
@@ -411,12 +419,10 @@ class RunStage:
                 scored = [item for item in items if item.__class__ is not Reject]
                 rows = len(scored)
                 if scored:
-                    conn.execute(_INSERT_IDS, (batch.part, chunk,
-                                               _encode([(item[1], item[0]) for item in scored])))
+                    conn.execute(_INSERT_IDS, (batch.part, chunk, _ids_json(scored)))
                     body, profiles = ChunkPacker().pack(scored)
                     conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
-                batch.rejects = _encode([(r.row, r.source, r.org_id, r.field, r.reason)
-                                         for r in items if r.__class__ is Reject])
+                batch.rejects = _rejects_json(items)
             elif not batch.light:
                 body = compress(body)
             if rows:

@@ -151,10 +151,6 @@ def _scorer(plan) -> Callable[[Evaluation], Result]:
     return getattr(plan, "assess", None) or plan.score
 
 
-_StoredProfiles = tuple[Unpacker, Callable[[int], bytes]]
-"""What reads a stored run's profiles: its unpacker and the body of a profile by its id."""
-
-
 class Rescorer:
     """Scores evaluations under the target plan and compares each with its old result."""
 
@@ -203,12 +199,13 @@ class Rescorer:
                          new.eligibility), new
 
     def decided(self, seq: int, org_id: str, org_name: str, old_total: Decimal,
-                old_grade: str, old_profile: int | bytes, stored: _StoredProfiles,
-                total: Decimal, grade: str, profile: bytes) -> Comparison:
+                old_grade: str, old_profile: int | bytes,
+                profile_of: Callable[[int | bytes], tuple], total: Decimal, grade: str,
+                profile: bytes) -> Comparison:
         """Compare one organization rescored by the target plan's lane (`Lane.verdict`) with
         its stored result. What changed between two outcomes is worked out once per pair of
         profiles: the old one by its id in the run (`old_profile`; its body where it was
-        stored inline), the new one as packed."""
+        stored inline), unpacked by `profile_of` only then, the new one as packed."""
         inline = old_profile.__class__ is bytes
         changes = None if inline else self._changes.get((old_profile, profile))
         if changes is None:
@@ -216,10 +213,7 @@ class Rescorer:
             if outcome is None:
                 _grade, _vetoes, consequences, eligibility, _findings = unpack_profile(profile)
                 outcome = self._outcomes[profile] = (consequences, eligibility)
-            unpacker, body_of = stored
-            _grade, _vetoes, consequences, eligibility, _findings = (
-                unpacker.profile(None, old_profile) if inline
-                else unpacker.profile(old_profile, body_of(old_profile)))
+            _grade, _vetoes, consequences, eligibility, _findings = profile_of(old_profile)
             changes = _changes(consequences, eligibility, *outcome)
             if not inline:
                 self._changes[(old_profile, profile)] = changes
@@ -425,7 +419,13 @@ class Comparer:
         lane = self.target.lane
         rescore, add = self._rescore, self._tally.add
         decided = rescore.decided
-        stored = (unpacker, body_of)
+
+        def profile_of(stored: int | bytes) -> tuple:
+            """A stored profile unpacked: by its id, or its body where kept inline."""
+            if stored.__class__ is bytes:
+                return unpacker.profile(None, stored)
+            return unpacker.profile(stored, body_of(stored))
+
         totals: dict[str, Decimal] = {}
         for seq, (org_id, _type, grade, total, old_profile, head, given, org) in enumerate(
                 rows, 1):
@@ -439,13 +439,10 @@ class Comparer:
             new = lane.verdict(given) if lane is not None and org is None else None
             if new is not None:
                 name, new_total, new_grade, profile = new
-                row = decided(seq, org_id, name, old_total, grade, old_profile, stored,
+                row = decided(seq, org_id, name, old_total, grade, old_profile, profile_of,
                               new_total, new_grade, profile)
             else:
-                key, body = ((None, old_profile) if old_profile.__class__ is bytes
-                             else (old_profile, body_of(old_profile)))
-                _grade, _vetoes, consequences, eligibility, _findings = \
-                    unpacker.profile(key, body)
+                _grade, _vetoes, consequences, eligibility, _findings = profile_of(old_profile)
                 old = Old(org_id, unpacker.name(head, given), old_total, grade, consequences,
                           eligibility)
                 row, _ = rescore(seq, rescore.fit(stored_evaluation(given, org)), old)
