@@ -41,8 +41,8 @@ def test_the_bar_shows_percent_and_time_left_when_the_input_was_counted(tmp_path
     terminal = Console(force_terminal=True, file=io.StringIO(), width=120)
     progress = ScoringProgress(True, [path], console=terminal)
     with progress as advance:
-        for _chunk in range(4):  # the run hands on chunks of items
-            advance(list(range(128)))
+        for _chunk in range(4):  # the run hands on chunks of 128 rows
+            advance(128)
         text = shown(progress)
     assert progress._progress.tasks[0].total == 1000
     assert "51%" in text and "512/1000" in text and "剩余" in text
@@ -52,8 +52,8 @@ def test_without_a_count_it_shows_how_many_so_far(tmp_path):
     terminal = Console(force_terminal=True, file=io.StringIO(), width=120)
     progress = ScoringProgress(True, [tmp_path / "gone.jsonl"], console=terminal)
     with progress as advance:
-        advance(list(range(200)))
-        advance(list(range(56)))
+        advance(200)
+        advance(56)
         text = shown(progress)
     assert progress._progress.tasks[0].total is None and "256/?" in text and "%" not in text
 
@@ -62,5 +62,5 @@ def test_no_bar_when_stderr_is_not_a_terminal(tmp_path):
     quiet = Console(force_terminal=False, file=io.StringIO())
     progress = ScoringProgress(True, [SEEDS / "evaluations.jsonl"], console=quiet)
     with progress as advance:
-        advance([1, 2, 3])
+        advance(3)
     assert progress._progress is None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections import deque
+from collections import Counter, deque
 
 import msgspec
 
 from dangjian import load_catalog
-from dangjian.store.compact import Scored
+from dangjian.store.compact import Scored, Tally
 from dangjian.models import Reject
 from dangjian.scoring.pipeline import Claims, _shipped, _take_back, score_chunks, score_records
 from dangjian.store.runner import RunInput, run_meta, score_run
@@ -99,6 +99,48 @@ def test_two_workers_reject_repeated_ids_in_chunks_packed_by_the_other_as_one_do
     # Line 725 repeats o24, first met on line 25; 178 lines are rejected for other reasons.
     assert len(repeated) == 70
     assert repeated[0].row == 725 and "a.jsonl 第 25 行" in repeated[0].reason
+
+
+def well_formed_lines(n: int) -> list[tuple[int, bytes]]:
+    """`jilin_lines` without the ones rejected (no ballots, the broken last line)."""
+    return [(row, line) for row, line in jilin_lines(n)[:-1] if (row - 1) % 17]
+
+
+def test_a_chunk_another_process_scored_whole_comes_as_its_tally():
+    plan = load_catalog().plan("jilin-health-2019")
+    records = well_formed_lines(1200)
+    here = [item for chunk, _ in score_chunks(plan, records, chunk_size=100) for item in chunk]
+    chunks = list(score_chunks(plan, records, workers=2, chunk_size=100, pack=True))
+    tallies = [(at, chunk) for at, (chunk, packed) in enumerate(chunks) if chunk.__class__ is Tally]
+    assert tallies and all(packed is not None for chunk, packed in chunks
+                           if chunk.__class__ is Tally)
+    for at, tally in tallies:
+        expected = here[at * 100:(at + 1) * 100]
+        assert tally.count == len(expected) == 100
+        assert tally.grades == Counter(item.grade for item in expected)
+        assert tally.rows() == [item.row for item in expected]
+        assert tally.first_id == expected[0].org_id
+
+
+def test_two_workers_reject_a_repeated_id_in_a_chunk_the_other_scored_whole(tmp_path):
+    plan = load_catalog().plan("jilin-health-2019")
+    # Every 41st line repeats the id of the line 500 before (54 of them: the others name a
+    # line left out); nothing else is rejected.
+    records = [(row, line.replace(b'"o%d"' % (row - 1), b'"o%d"' % (row - 501))
+                if row > 501 and row % 41 == 0 else line)
+               for row, line in well_formed_lines(3000)]
+    store = Store(tmp_path / "runs.db")
+    runs = [score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=workers,
+                      chunk_size=100, meta=run_meta(plan, input_digest="x", note=str(workers),
+                                                    workers=workers)).summary
+            for workers in (1, 2)]
+    assert [(s.read, s.scored, s.rejected) for s in runs] == [(2823, 2769, 54)] * 2
+    assert runs[0].grades == runs[1].grades
+    one, two = (s.run_id for s in runs)
+    assert list(store.stored_bytes(one)) == list(store.stored_bytes(two))
+    assert store.rejects(one) == store.rejects(two)
+    first = store.rejects(two)[0]
+    assert first.row == 533 and first.org_id == "o32" and "a.jsonl 第 33 行" in first.reason
 
 
 class _Promise:

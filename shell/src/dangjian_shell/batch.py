@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dangjian.models import Reject
+from dangjian.store.compact import Tally
 
 from . import schemes
 from .activities import ActivityIndex, read_activities
@@ -112,8 +113,13 @@ def run_batch(request: BatchRequest) -> BatchReport:
     rejects = RejectWriter(request.rejects, plan.scheme) if request.rejects is not None else None
     writers = [w for w in (out, rejects) if w is not None]
 
-    def each_chunk(items: list) -> None:
-        advance(items)
+    def each_chunk(items: list | Tally) -> None:
+        if items.__class__ is Tally:  # all scored: no reject, and no result file asked for
+            advance(items.count)
+            if report.first_org is None:
+                report.first_org = items.first_id
+            return
+        advance(len(items))
         for writer in writers:
             writer.write_chunk(items)
         if len(report.first_rejects) < SHOW_REJECTS:

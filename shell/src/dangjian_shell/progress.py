@@ -48,8 +48,8 @@ def count_inputs(paths: list[Path]) -> int | None:
 
 
 class ScoringProgress:
-    """`with ScoringProgress(wanted, inputs) as advance:` — pass every scored item through
-    `advance`. Shown on stderr only when it is a terminal (or on `console`, for tests)."""
+    """`with ScoringProgress(wanted, inputs) as advance:` — tell `advance` how many rows each
+    chunk held. Shown on stderr only when it is a terminal (or on `console`, for tests)."""
 
     def __init__(self, wanted: bool, inputs: list[Path], console=None) -> None:
         self.wanted, self.inputs, self.console = wanted, inputs, console
@@ -57,12 +57,12 @@ class ScoringProgress:
 
     def __enter__(self):
         if not self.wanted:  # nothing is shown: rich is not even imported
-            return lambda items: None
+            return lambda count: None
         from .console import err
 
         console = self.console if self.console is not None else err()
         if not console.is_terminal:
-            return lambda items: None
+            return lambda count: None
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -88,8 +88,8 @@ class ScoringProgress:
         progress = self._progress
         done = [0]
 
-        def advance(items: list) -> None:
-            done[0] += len(items)
+        def advance(count: int) -> None:
+            done[0] += count
             progress.update(task, completed=done[0])
 
         return advance

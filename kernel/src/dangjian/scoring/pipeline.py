@@ -4,7 +4,8 @@ Records travel as `(row, raw)` pairs where `raw` is a JSONL line (bytes), an Eva
 Reject. Workers decode and assess whole chunks (numbers only: no explanation is rendered) and
 hand back compact rows (`compact.Scored`) in input order. For a run being stored, a worker also
 packs its chunk as stored (`chunks.ChunkPacker`) and hands back only what this process needs
-besides (row, organization id, type, grade, total), so `--workers 2` stores exactly the bytes
+besides: a `compact.Tally` (count, grades, ids) when every record was scored, else each row's
+row, organization id, type, grade and total. So `--workers 2` stores exactly the bytes
 `--workers 1` does while this process, which reads and stores every chunk, does less per row.
 Memory stays bounded: only a few chunks are in flight at a time.
 """
@@ -26,7 +27,7 @@ from typing import Any
 import msgspec
 
 from dangjian.store.chunks import ChunkPacker, Packed
-from dangjian.store.compact import Scored, encode_result, pack_head, pack_profile
+from dangjian.store.compact import Scored, Tally, encode_result, pack_head, pack_profile
 from dangjian.scoring.engine import Plan
 from dangjian.errors import DangjianError
 from dangjian.models import Evaluation, Organization, Reject
@@ -175,7 +176,7 @@ class WorkerFailed(DangjianError):
 
 
 def _work(args: tuple[int, list, str | None, bool, bool, bool]
-          ) -> tuple[list, Packed | None] | None:
+          ) -> tuple[list | Tally, Packed | None] | None:
     seq, chunk, source, out, lines, pack = args
     if chunk.__class__ is tuple:  # as shipped (`_shipped`)
         rows, joined = chunk
@@ -188,6 +189,8 @@ def _work(args: tuple[int, list, str | None, bool, bool, bool]
     # Plain tuples cross the pipe several times faster than named ones.
     if pack:
         scored = [item for item in items if item.__class__ is not Reject]
+        if scored and len(scored) == len(items):
+            return Tally.of(scored), _worker_packer.pack(scored)
         return ([item if item.__class__ is Reject else item[:5] for item in items],
                 _worker_packer.pack(scored) if scored else None)
     # The input as given goes back only where the line itself was not it (`_received`).
@@ -209,11 +212,13 @@ def _shipped(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]] | tuple[list
     return ([row for row, _raw in chunk], joined[:-1]) if lines else chunk
 
 
-def _received(done: tuple[list, Packed | None], chunk: list[tuple[int, Any]]
-              ) -> tuple[list[Scored | Reject], Packed | None]:
-    """A worker's chunk as it was scored: packed, each row with only what was handed back;
-    else each row whole, its input the line the worker was given."""
+def _received(done: tuple[list | Tally, Packed | None], chunk: list[tuple[int, Any]]
+              ) -> tuple[list[Scored | Reject] | Tally, Packed | None]:
+    """A worker's chunk as it was scored: packed, as a tally or each row with only what was
+    handed back; else each row whole, its input the line the worker was given."""
     items, packed = done
+    if items.__class__ is Tally:
+        return items, packed
     if packed is not None:
         return [item if item.__class__ is Reject else _new(Scored, item + _LIGHT)
                 for item in items], packed
@@ -249,12 +254,12 @@ def score_chunks(
     out: bool = False,
     lines: bool = False,
     pack: bool = False,
-) -> Iterator[tuple[list[Scored | Reject], Packed | None]]:
+) -> Iterator[tuple[list[Scored | Reject] | Tally, Packed | None]]:
     """Assess `(row, raw)` records chunk by chunk, in input order; every record becomes a
     Scored or a Reject. Each chunk comes as `(items, packed)`: `packed` is None for a chunk
     scored in this process; with `pack` (and neither `out` nor `lines`) a chunk another process
-    scored comes packed as stored, its items holding only row, organization id, type, grade and
-    total.
+    scored comes packed as stored, its items a `Tally` when all were scored, else holding only
+    row, organization id, type, grade and total.
 
     With `workers > 1` this process is one of the workers: `workers - 1` processes score
     chunks beside it, and whenever they have enough in hand and nothing is ready to be stored,
@@ -289,7 +294,7 @@ def score_chunks(
     def hand_out(seq: int, chunk: list):
         return pool.apply_async(_work, ((seq, _shipped(chunk), *task),))
 
-    def hand_on(entry) -> tuple[list[Scored | Reject], Packed | None]:
+    def hand_on(entry) -> tuple[list[Scored | Reject] | Tally, Packed | None]:
         return (entry, None) if entry.__class__ is list else _received(entry[1].get(), entry[0])
 
     with pool:

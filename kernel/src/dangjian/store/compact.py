@@ -11,7 +11,9 @@ No explanation text is stored: it is rendered again from the stored inputs when 
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import msgspec
@@ -47,6 +49,40 @@ class Scored(NamedTuple):
     input: bytes
     org: bytes | None
     out: bytes | None = None
+
+
+def staged_ids(scored: list[Scored]) -> bytes:
+    """The ids of scored rows as a run's stage takes them: `[[org_id, row], ...]` as JSON."""
+    return _encode_json([(item[1], item[0]) for item in scored])
+
+
+class Tally(NamedTuple):
+    """A chunk scored in another process, every record of it scored, in brief: all this process
+    needs besides the chunk packed as stored (`chunks.ChunkPacker`). The rows themselves
+    would cost more to hand over than to store."""
+
+    count: int
+    grades: dict[str, int]
+    """How many of the chunk's organizations have each grade."""
+    ids: bytes
+    """`staged_ids` of the chunk's rows (their organization ids and input rows, in order)."""
+
+    @classmethod
+    def of(cls, scored: list[Scored]) -> Tally:
+        return cls(len(scored), Counter(map(_grade_of, scored)), staged_ids(scored))
+
+    @property
+    def first_id(self) -> str | None:
+        """The chunk's first organization id."""
+        return _decode_staged_ids(self.ids)[0][0] if self.count else None
+
+    def rows(self) -> list[int]:
+        """The input rows of the chunk's organizations, in order."""
+        return [row for _org_id, row in _decode_staged_ids(self.ids)]
+
+
+_grade_of = itemgetter(3)
+_decode_staged_ids = msgspec.json.Decoder(list[tuple[str, int]]).decode
 
 
 def pack_profile(result: Result) -> bytes:

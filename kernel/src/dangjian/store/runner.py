@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from dangjian.store.compact import Scored, Unpacker
+from dangjian.store.compact import Scored, Tally, Unpacker
 from dangjian.scoring.engine import Plan
 from dangjian.models import Finding, Organization, Reject
 from dangjian.scoring.pipeline import score_chunks
@@ -66,7 +66,7 @@ def score_run(
     catalog: Any = None,
     registry: Mapping[str, Organization] | None = None,
     workers: int = 1,
-    each_chunk: Callable[[list[Scored | Reject]], None] | None = None,
+    each_chunk: Callable[[list[Scored | Reject] | Tally], None] | None = None,
     finish_output: Callable[[], str | None] | None = None,
     out: bool = False,
     lines: bool = False,
@@ -76,8 +76,9 @@ def score_run(
     """Score every record of every input; each ends up scored or rejected, counted, never lost.
 
     `each_chunk` sees every chunk of items in input order after repeated ids were rejected (to
-    write output files, to show progress); `out`/`lines` ask the pipeline for each result's
-    JSON, with explanation lines.
+    write output files, to show progress): a chunk scored in a worker process without a reject
+    comes as a `Tally` of it (never when `out` asks for the results). `out`/`lines` ask the
+    pipeline for each result's JSON, with explanation lines.
     `finish_output` is called once every record has passed and before the run is committed:
     it completes the output files (not yet under their names) and returns their digest, stored
     with the run. With a store, a run from the same scheme, inputs and note as a stored one is
@@ -89,11 +90,15 @@ def score_run(
     stage = store.stage() if store is not None else RunStage(None)
     grades: Counter[str] = Counter()
 
-    def staged(chunk: list[Scored | Reject]) -> None:
-        summary.read += len(chunk)
-        counted = [item.grade for item in chunk if item.__class__ is not Reject]
-        summary.rejected += len(chunk) - len(counted)
-        grades.update(counted)
+    def staged(chunk: list[Scored | Reject] | Tally) -> None:
+        if chunk.__class__ is Tally:
+            summary.read += chunk.count
+            grades.update(chunk.grades)
+        else:
+            summary.read += len(chunk)
+            counted = [item.grade for item in chunk if item.__class__ is not Reject]
+            summary.rejected += len(chunk) - len(counted)
+            grades.update(counted)
         if each_chunk is not None:
             each_chunk(chunk)
 

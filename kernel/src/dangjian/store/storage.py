@@ -43,7 +43,7 @@ from typing import Any
 import msgspec
 
 from dangjian.store.chunks import ChunkPacker, Packed, compress, pack_rows, unpack_rows
-from dangjian.store.compact import Scored, Unpacker, encode_result
+from dangjian.store.compact import Scored, Tally, Unpacker, encode_result, staged_ids
 from dangjian.errors import DangjianError, NotFound
 from dangjian.models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
 
@@ -279,8 +279,9 @@ _STAGE_TABLES = (
 )
 
 
-# A batch's ids and rejects go in as one JSON array each: one statement a batch, during which
-# SQLite leaves the interpreter free (`executemany` takes it back for every row).
+# A batch's ids (`compact.staged_ids`) and rejects go in as one JSON array each: one statement
+# a batch, during which SQLite leaves the interpreter free (`executemany` takes it back for
+# every row).
 # (`json_extract`, not `->>`, which SQLite has only since 3.38.)
 _INSERT_IDS = ("INSERT OR IGNORE INTO ids SELECT json_extract(value, '$[0]'), ?,"
                " json_extract(value, '$[1]'), ?, key FROM json_each(?)")
@@ -290,11 +291,6 @@ _INSERT_REJECTS = ("INSERT INTO rejects SELECT json_extract(value, '$[0]'),"
                    " json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
                    " json_extract(value, '$[3]'), json_extract(value, '$[4]')"
                    " FROM json_each(?) ORDER BY key")
-
-
-def _ids_json(scored: list[Scored]) -> bytes:
-    """What `_INSERT_IDS` and `_DELETE_IDS` read: `[[org_id, row], ...]`."""
-    return _encode([(item[1], item[0]) for item in scored])
 
 
 def _rejects_json(items: list[Scored | Reject]) -> bytes:
@@ -307,7 +303,7 @@ def _rejects_json(items: list[Scored | Reject]) -> bytes:
 class Prepared:
     """A batch ready to be written (`RunStage.prepare`)."""
 
-    items: list
+    items: list | Tally
     source: str | None
     part: int
     rows: int
@@ -374,7 +370,7 @@ class RunStage:
         self._sources: dict[int, str | None] = {}
         """Each input's source by its `part` (the first row of an id is found as part, row)."""
 
-    def prepare(self, items: list[Scored | Reject], source: str | None, part: int = 0,
+    def prepare(self, items: list[Scored | Reject] | Tally, source: str | None, part: int = 0,
                 packed: Packed | None = None) -> Prepared:
         """A batch, in input order, to be staged as one chunk (`part`: which input of the run
         it comes from): what of staging needs the interpreter, its ids and rejects as JSON
@@ -383,20 +379,23 @@ class RunStage:
 
         `packed` is the batch's scored rows already packed by a `ChunkPacker` elsewhere (a
         worker process), as `(body, new profiles)`; its items then need only their row,
-        organization id, type, grade and total."""
+        organization id, type, grade and total, or are a `Tally` of them."""
         self._sources.setdefault(part, source)
+        if items.__class__ is Tally:
+            return Prepared(items, source, part, items.count, items.ids, b"", packed, True)
         scored = [item for item in items if item.__class__ is not Reject]
         rejects = _rejects_json(items) if len(scored) != len(items) else b""
         if not scored:
             return Prepared(items, source, part, 0, b"", rejects, None)
-        ids = _ids_json(scored)
+        ids = staged_ids(scored)
         if packed is not None:
             return Prepared(items, source, part, len(scored), ids, rejects, packed, True)
         return Prepared(items, source, part, len(scored), ids, rejects,
                         self._packer.encode(scored))
 
-    def write(self, batch: Prepared) -> list[Scored | Reject]:
-        """Stage a prepared batch and return its items, repeated organizations rejected.
+    def write(self, batch: Prepared) -> list[Scored | Reject] | Tally:
+        """Stage a prepared batch and return its items, repeated organizations rejected (a
+        `Tally` stays one unless some of its organizations were met before).
         SQLite and Zstandard do most of this with the interpreter free (one statement a
         batch), so it may run in a thread of its own beside the scoring."""
         conn = self.conn
@@ -419,7 +418,7 @@ class RunStage:
                 scored = [item for item in items if item.__class__ is not Reject]
                 rows = len(scored)
                 if scored:
-                    conn.execute(_INSERT_IDS, (batch.part, chunk, _ids_json(scored)))
+                    conn.execute(_INSERT_IDS, (batch.part, chunk, staged_ids(scored)))
                     body, profiles = ChunkPacker().pack(scored)
                     conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
                 batch.rejects = _rejects_json(items)
@@ -434,13 +433,14 @@ class RunStage:
             conn.execute(_INSERT_REJECTS, (batch.rejects,))
         return items
 
-    def _unpacked(self, items: list[Scored | Reject], body: bytes) -> list[Scored | Reject]:
+    def _unpacked(self, items: list[Scored | Reject] | Tally, body: bytes
+                  ) -> list[Scored | Reject]:
         """A batch packed elsewhere as whole items again (to reject repeated ones), each row's
         profile as its bytes."""
         rows = iter(unpack_rows(body))
         bodies: dict[int, bytes] = {}
         out: list[Scored | Reject] = []
-        for item in items:
+        for item in items.rows() if items.__class__ is Tally else items:
             if item.__class__ is not Reject:
                 org_id, org_type, grade, total, ref, head, given, org = next(rows)
                 if ref.__class__ is not bytes:
@@ -449,7 +449,8 @@ class RunStage:
                         found = bodies[ref] = self.conn.execute(
                             "SELECT body FROM profiles WHERE id = ?", (ref,)).fetchone()[0]
                     ref = found
-                item = Scored(item.row, org_id, org_type, grade, total, ref, head, given, org)
+                row = item if item.__class__ is int else item.row
+                item = Scored(row, org_id, org_type, grade, total, ref, head, given, org)
             out.append(item)
         return out
 
