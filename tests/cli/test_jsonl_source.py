@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from dangjian.scoring.pipeline import Lines, chunks
 from dangjian_shell import sources
 from dangjian_shell.sources import InputFile
 from dangjian_shell.templates import EXAMPLE_ORG_ID, example_note, is_example_line
@@ -58,6 +59,26 @@ def test_blocks_read_as_lines(tmp_path, monkeypatch, name, block):
     source = InputFile(path, scheme=None)
     got = list(source.records())
     assert (got, source.notes) == line_by_line(path)
+
+
+@pytest.mark.parametrize("block", [1, 200, 1 << 20])
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_chunks_for_the_pipeline_hold_the_same_lines(tmp_path, monkeypatch, name, block):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(FILES[name] + b"\n".join(record(f"c{i}") for i in range(30)))
+    monkeypatch.setattr(sources, "_BLOCK", block)
+    source = InputFile(path, scheme=None)
+    got = list(chunks(source.records(), 4))
+    assert ([pair for chunk in got for pair in chunk], source.notes) == line_by_line(path)
+    assert all(0 < len(chunk) <= 4 for chunk in got)
+    clean = [chunk for chunk in got if chunk.__class__ is Lines]
+    # The 30 lines at the end at least, in blocks of their own; at 1 MB one block holds the
+    # whole file, clean only without blank lines or the example's id.
+    assert bool(clean) == (block < 1 << 20 or name in (
+        "bom", "bom only", "empty", "lone cr", "no final newline", "plain"))
+    for chunk in clean:  # consecutive rows, the lines kept as read
+        assert [row for row, _ in chunk] == list(range(chunk.first, chunk.first + len(chunk)))
+        assert [line for _, line in chunk] == chunk.lines
 
 
 def test_the_example_line_is_kept_when_asked_to(tmp_path):

@@ -12,7 +12,10 @@ import msgspec
 from dangjian import load_catalog
 from dangjian.store.compact import Scored, Tally
 from dangjian.models import Reject
-from dangjian.scoring.pipeline import Claims, _shipped, _take_back, score_chunks, score_records
+from dangjian.scoring import pipeline
+from dangjian.scoring.pipeline import (Claims, Lines, _shipped, _take_back, assess_chunk,
+                                        score_chunks, score_records)
+from dangjian.store.chunks import ChunkPacker
 from dangjian.store.runner import RunInput, run_meta, score_run
 from dangjian.store.storage import Store, encode_result
 from tests.conftest import evaluation
@@ -141,6 +144,23 @@ def test_two_workers_reject_a_repeated_id_in_a_chunk_the_other_scored_whole(tmp_
     assert store.rejects(one) == store.rejects(two)
     first = store.rejects(two)[0]
     assert first.row == 533 and first.org_id == "o32" and "a.jsonl 第 33 行" in first.reason
+
+
+def test_lines_as_read_cross_to_another_process_whole():
+    plan = load_catalog().plan("jilin-health-2019")
+    lines = [line + b"\n" for _, line in jilin_lines(30)]
+    lines[-1] = lines[-1][:-1]  # a file's last line, without its line end
+    lines[3] = lines[3][:-1] + b"\r\n"
+    chunk = Lines(11, lines)
+    pipeline._worker_plan, pipeline._worker_packer = plan, ChunkPacker()
+    try:
+        items, packed = pipeline._work((1, _shipped(chunk), "a.jsonl", False, False, False))
+    finally:
+        pipeline._worker_plan = pipeline._worker_packer = None
+    here = assess_chunk(plan, chunk, "a.jsonl", None)
+    received, _ = pipeline._received((items, packed), chunk)
+    assert received == here and [item.row for item in here] == list(range(11, 42))
+    assert here[3].input == lines[3][:-2] and here[29].row == 40
 
 
 class _Promise:

@@ -4,12 +4,13 @@ Evaluation or a Reject. Every non-blank row or line becomes exactly one record."
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dangjian.models import Evaluation, Reject
+from dangjian.scoring.pipeline import Lines, chunks
 from dangjian.scoring.records import ORG_COLUMNS, RowReader, decode_evaluation
 
 from .activities import ActivityIndex
@@ -42,15 +43,17 @@ class InputFile:
     def source(self) -> str:
         return str(self.path)
 
-    def records(self) -> Iterator[tuple[int, Any]]:
+    def records(self) -> Iterable[tuple[int, Any]]:
+        """The file's records, to be read once: `(row, raw)` pairs (see the module)."""
         if self.kind == "jsonl":
-            return self._jsonl()
+            return _JsonlRecords(self)
         return self._table()
 
     # -- JSONL ---------------------------------------------------------------------------
-    def _jsonl(self) -> Iterator[tuple[int, Any]]:
-        """Numbered lines, read a block at a time: a block without a blank line, an example
-        line or activities to merge goes out as it is, the others line by line."""
+    def _blocks(self) -> Iterator[tuple[int, list[bytes], bool]]:
+        """The lines a block at a time: the block's first row, its lines, and whether they
+        are clean (each line a record as it is: no blank line, no example line to skip, no
+        activities to merge)."""
         with open(self.path, "rb") as f:
             number = 0
             while True:
@@ -63,11 +66,40 @@ class InputFile:
                     data = data[len(_BOM):]
                 lines = io.BytesIO(data).readlines()
                 start, number = number + 1, number + len(lines)
-                if self.activities is None and not (self.skip_example and _EXAMPLE in data) \
-                        and not any(map(bytes.isspace, lines)):
-                    yield from enumerate(lines, start)
-                else:
-                    yield from self._jsonl_lines(lines, start)
+                yield start, lines, (self.activities is None
+                                     and not (self.skip_example and _EXAMPLE in data)
+                                     and not any(map(bytes.isspace, lines)))
+
+    def _jsonl(self) -> Iterator[tuple[int, Any]]:
+        """Numbered lines: a clean block goes out as it is, the others line by line."""
+        for start, lines, clean in self._blocks():
+            if clean:
+                yield from enumerate(lines, start)
+            else:
+                yield from self._jsonl_lines(lines, start)
+
+    def _jsonl_chunks(self, size: int) -> Iterator[list[tuple[int, Any]]]:
+        """The records of `_jsonl` in chunks of `size` (fewer where a block that is not clean
+        begins or ends a run of clean ones): a run of clean lines as `Lines`, the rest as
+        lists of pairs."""
+        pending: list[bytes] = []
+        first = 1
+        for start, lines, clean in self._blocks():
+            if not clean:
+                if pending:
+                    yield Lines(first, pending)
+                    pending = []
+                yield from chunks(self._jsonl_lines(lines, start), size)
+                continue
+            if not pending:
+                first = start
+            pending += lines
+            while len(pending) >= size:
+                yield Lines(first, pending[:size])
+                del pending[:size]
+                first += size
+        if pending:
+            yield Lines(first, pending)
 
     def _jsonl_lines(self, lines: list[bytes], start: int) -> Iterator[tuple[int, Any]]:
         for number, line in enumerate(lines, start):
@@ -149,3 +181,17 @@ class InputFile:
         if isinstance(item, Reject) or self.activities is None:
             return item
         return self.activities.merge(item, row=number, source=self.source)
+
+
+class _JsonlRecords:
+    """A JSONL file's records: iterated, `(row, line)` pairs; to the pipeline, which asks for
+    `chunks`, the same in chunks whose clean lines cross to another process as read."""
+
+    def __init__(self, file: InputFile) -> None:
+        self._file = file
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return self._file._jsonl()
+
+    def chunks(self, size: int) -> Iterator[list[tuple[int, Any]]]:
+        return self._file._jsonl_chunks(size)

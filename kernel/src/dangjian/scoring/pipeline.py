@@ -1,7 +1,7 @@
 """The batch pipeline: decode and assess records, in one process or several.
 
 Records travel as `(row, raw)` pairs where `raw` is a JSONL line (bytes), an Evaluation or a
-Reject. Workers decode and assess whole chunks (numbers only: no explanation is rendered) and
+Reject, in chunks (a file reader may make them itself: `chunks`, `Lines`). Workers decode and assess whole chunks (numbers only: no explanation is rendered) and
 hand back compact rows (`compact.Scored`) in input order. For a run being stored, a worker also
 packs its chunk as stored (`chunks.ChunkPacker`) and hands back only what this process needs
 besides: a `compact.Tally` (count, grades, ids) when every record was scored, else each row's
@@ -180,7 +180,7 @@ def _work(args: tuple[int, list, str | None, bool, bool, bool]
     seq, chunk, source, out, lines, pack = args
     if chunk.__class__ is tuple:  # as shipped (`_shipped`)
         rows, joined = chunk
-        chunk = list(zip(rows, joined.split(b"\n")))
+        chunk = list(zip(rows, joined.split(b"\n", len(rows) - 1)))
     if _worker_plan is None:
         raise WorkerFailed(f"评分进程无法载入方案：{_worker_error}")
     if _worker_claims is not None and not _worker_claims.begin(seq):
@@ -199,10 +199,13 @@ def _work(args: tuple[int, list, str | None, bool, bool, bool]
             for item, (_row, raw) in zip(items, chunk)], None
 
 
-def _shipped(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]] | tuple[list[int], bytes]:
+def _shipped(chunk: list[tuple[int, Any]]
+             ) -> list[tuple[int, Any]] | tuple[list[int] | range, bytes]:
     """A chunk as it crosses to another process: when it is all lines, each with its one line
     end (as a JSONL file is read), its rows and the lines joined, which pickle as one copy
     instead of a few thousand objects; otherwise the chunk itself."""
+    if chunk.__class__ is Lines:
+        return range(chunk.first, chunk.first + len(chunk)), b"".join(chunk.lines)
     raws = [raw for _row, raw in chunk]
     try:
         joined = b"".join(raws)
@@ -228,7 +231,26 @@ def _received(done: tuple[list | Tally, Packed | None], chunk: list[tuple[int, A
             for item, (_row, raw) in zip(items, chunk)], None
 
 
+class Lines(list):
+    """A chunk of consecutive lines of a JSONL file as read: its `(row, line)` pairs, which
+    also keep the first row and the lines themselves (each with its line end, the file's last
+    perhaps without), so it crosses to another process as one bytes object without the pairs
+    being taken apart again."""
+
+    __slots__ = ("first", "lines")
+
+    def __init__(self, first: int, lines: list[bytes]) -> None:
+        super().__init__(zip(range(first, first + len(lines)), lines))
+        self.first, self.lines = first, lines
+
+
 def chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list]:
+    """`(row, raw)` records in chunks of `size`; records that know how to chunk themselves (a
+    `chunks(size)` method, as a JSONL file's do, giving `Lines`) are asked to."""
+    own = getattr(records, "chunks", None)
+    if own is not None:
+        yield from own(size)
+        return
     records = iter(records)
     while chunk := list(islice(records, size)):
         yield chunk
