@@ -8,9 +8,18 @@ import msgspec
 import pytest
 
 from dangjian import Evaluation, hookimpl, load_catalog
+from dangjian.catalogue.cache import CACHE_ENV
 from dangjian.catalogue.loading import decode_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scheme_cache(tmp_path_factory):
+    """Decoded schemes are kept in a folder of the test session's, not in the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("scheme-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from dangjian.catalogue import cache
 from dangjian.errors import SchemeError
 from dangjian.scheme import Scheme
 
@@ -100,7 +101,19 @@ def decode_scheme(data: bytes, *, file: str, fmt: str = "toml", plugin: str | No
     """Decode scheme bytes; a `SchemeError` names the file, the key path and the problem.
 
     Nesting and number sizes are bounded before the typed decode, so a hostile file is a
-    Chinese message naming where, never a recursion or conversion error."""
+    Chinese message naming where, never a recursion or conversion error. TOML that decoded
+    before is taken as it was kept (`cache`)."""
+    if fmt != "toml":
+        return _decode_scheme(data, file=file, fmt=fmt, plugin=plugin)
+    data = bytes(data) if not isinstance(data, str) else data.encode()
+    scheme = cache.cached(data)
+    if scheme is None:
+        scheme = _decode_scheme(data, file=file, fmt=fmt, plugin=plugin)
+        cache.keep(data, scheme)
+    return scheme
+
+
+def _decode_scheme(data: bytes, *, file: str, fmt: str, plugin: str | None) -> Scheme:
     text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
     found = _unreadable(text)
     if found is not None:
