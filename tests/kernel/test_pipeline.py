@@ -121,29 +121,37 @@ def test_a_chunk_another_process_scored_whole_comes_as_its_tally():
         expected = here[at * 100:(at + 1) * 100]
         assert tally.count == len(expected) == 100
         assert tally.grades == Counter(item.grade for item in expected)
-        assert tally.rows() == [item.row for item in expected]
-        assert tally.first_id == expected[0].org_id
+        assert tally.ids.rows() == [item.row for item in expected]
+        assert tally.ids.first_id() == expected[0].org_id
 
 
 def test_two_workers_reject_a_repeated_id_in_a_chunk_the_other_scored_whole(tmp_path):
     plan = load_catalog().plan("jilin-health-2019")
-    # Every 41st line repeats the id of the line 500 before (54 of them: the others name a
-    # line left out); nothing else is rejected.
-    records = [(row, line.replace(b'"o%d"' % (row - 1), b'"o%d"' % (row - 501))
-                if row > 501 and row % 41 == 0 else line)
-               for row, line in well_formed_lines(3000)]
+    # Lines that follow one another, none rejected but for every 41st from row 533 on, which
+    # repeats the id of the line 500 rows before it (in another chunk).
+    lines = [line for _, line in well_formed_lines(3000)]
+    ids = [msgspec.json.decode(line)["org_id"] for line in lines]
+    records = []
+    for row, line in enumerate(lines, 1):
+        if row > 501 and row % 41 == 0:
+            line = line.replace(b'"%s"' % ids[row - 1].encode(), b'"%s"' % ids[row - 501].encode())
+        records.append((row, line))
     store = Store(tmp_path / "runs.db")
     runs = [score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=workers,
                       chunk_size=100, meta=run_meta(plan, input_digest="x", note=str(workers),
                                                     workers=workers)).summary
             for workers in (1, 2)]
-    assert [(s.read, s.scored, s.rejected) for s in runs] == [(2823, 2769, 54)] * 2
+    assert [(s.read, s.scored, s.rejected) for s in runs] == [(2823, 2767, 56)] * 2
     assert runs[0].grades == runs[1].grades
     one, two = (s.run_id for s in runs)
     assert list(store.stored_bytes(one)) == list(store.stored_bytes(two))
     assert store.rejects(one) == store.rejects(two)
     first = store.rejects(two)[0]
-    assert first.row == 533 and first.org_id == "o32" and "a.jsonl 第 33 行" in first.reason
+    assert (first.row, first.org_id) == (533, ids[32]) and "a.jsonl 第 33 行" in first.reason
+    # Each organization is found where it is stored, those after a repeated row included.
+    for row in (532, 534, 535, 575, 2800):
+        found = [store.result(run, ids[row - 1], with_lines=False) for run in (one, two)]
+        assert found[0] == found[1] and found[1].org_id == ids[row - 1]
 
 
 def test_lines_as_read_cross_to_another_process_whole():

@@ -117,7 +117,7 @@ def run_batch(request: BatchRequest) -> BatchReport:
         if items.__class__ is Tally:  # all scored: no reject, and no result file asked for
             advance(items.count)
             if report.first_org is None:
-                report.first_org = items.first_id
+                report.first_org = items.ids.first_id()
             return
         advance(len(items))
         for writer in writers:

@@ -51,9 +51,38 @@ class Scored(NamedTuple):
     out: bytes | None = None
 
 
-def staged_ids(scored: list[Scored]) -> bytes:
-    """The ids of scored rows as a run's stage takes them: `[[org_id, row], ...]` as JSON."""
-    return _encode_json([(item[1], item[0]) for item in scored])
+class StagedIds(NamedTuple):
+    """The ids of a chunk's scored rows as a run's stage takes them, as JSON: where the rows
+    follow one another from `first` (as a file's lines do), the organization ids alone
+    (`[org_id, ...]`); otherwise each with its row (`[[org_id, row], ...]`, `first` None)."""
+
+    json: bytes
+    first: int | None
+
+    def rows(self) -> list[int]:
+        """The input rows, in order."""
+        if self.first is not None:
+            return list(range(self.first, self.first + len(_decode_ids(self.json))))
+        return [row for _org_id, row in _decode_pairs(self.json)]
+
+    def first_id(self) -> str | None:
+        """The first organization id."""
+        if self.first is not None:
+            return next(iter(_decode_ids(self.json)), None)
+        return next((org_id for org_id, _row in _decode_pairs(self.json)), None)
+
+
+def staged_ids(scored: list[Scored]) -> StagedIds:
+    """The ids of scored rows (at least one) as a run's stage takes them."""
+    rows = [item[0] for item in scored]
+    first = rows[0] if rows else 1
+    if rows == list(range(first, first + len(rows))):
+        return StagedIds(_encode_json([item[1] for item in scored]), first)
+    return StagedIds(_encode_json([(item[1], item[0]) for item in scored]), None)
+
+
+_decode_ids = msgspec.json.Decoder(list[str]).decode
+_decode_pairs = msgspec.json.Decoder(list[tuple[str, int]]).decode
 
 
 class Tally(NamedTuple):
@@ -64,25 +93,15 @@ class Tally(NamedTuple):
     count: int
     grades: dict[str, int]
     """How many of the chunk's organizations have each grade."""
-    ids: bytes
-    """`staged_ids` of the chunk's rows (their organization ids and input rows, in order)."""
+    ids: StagedIds
+    """The chunk's organization ids and input rows, in order."""
 
     @classmethod
     def of(cls, scored: list[Scored]) -> Tally:
         return cls(len(scored), Counter(map(_grade_of, scored)), staged_ids(scored))
 
-    @property
-    def first_id(self) -> str | None:
-        """The chunk's first organization id."""
-        return _decode_staged_ids(self.ids)[0][0] if self.count else None
-
-    def rows(self) -> list[int]:
-        """The input rows of the chunk's organizations, in order."""
-        return [row for _org_id, row in _decode_staged_ids(self.ids)]
-
 
 _grade_of = itemgetter(3)
-_decode_staged_ids = msgspec.json.Decoder(list[tuple[str, int]]).decode
 
 
 def pack_profile(result: Result) -> bytes:

@@ -43,7 +43,8 @@ from typing import Any
 import msgspec
 
 from dangjian.store.chunks import ChunkPacker, Packed, compress, pack_rows, unpack_rows
-from dangjian.store.compact import Scored, Tally, Unpacker, encode_result, staged_ids
+from dangjian.store.compact import (Scored, StagedIds, Tally, Unpacker, encode_result,
+                                    staged_ids)
 from dangjian.errors import DangjianError, NotFound
 from dangjian.models import Evaluation, Finding, Line, OrgInline, Organization, Reject, Result, SchemeRef
 
@@ -281,12 +282,28 @@ _STAGE_TABLES = (
 
 # A batch's ids (`compact.staged_ids`) and rejects go in as one JSON array each: one statement
 # a batch, during which SQLite leaves the interpreter free (`executemany` takes it back for
-# every row).
+# every row). Ids of rows that follow one another are a flat array, their rows counted from
+# the first: taking each row out of a pair took SQLite three times as long as the insert.
 # (`json_extract`, not `->>`, which SQLite has only since 3.38.)
 _INSERT_IDS = ("INSERT OR IGNORE INTO ids SELECT json_extract(value, '$[0]'), ?,"
                " json_extract(value, '$[1]'), ?, key FROM json_each(?)")
+_INSERT_ID_RUN = "INSERT OR IGNORE INTO ids SELECT value, ?, ? + key, ?, key FROM json_each(?)"
 _DELETE_IDS = ("DELETE FROM ids WHERE chunk = ? AND org_id IN"
                " (SELECT json_extract(value, '$[0]') FROM json_each(?))")
+_DELETE_ID_RUN = "DELETE FROM ids WHERE chunk = ? AND org_id IN (SELECT value FROM json_each(?))"
+
+
+def _stage_ids(conn: sqlite3.Connection, part: int, chunk: int, ids: StagedIds) -> None:
+    if ids.first is None:
+        conn.execute(_INSERT_IDS, (part, chunk, ids.json))
+    else:
+        conn.execute(_INSERT_ID_RUN, (part, ids.first, chunk, ids.json))
+
+
+def _unstage_ids(conn: sqlite3.Connection, chunk: int, ids: StagedIds) -> None:
+    conn.execute(_DELETE_IDS if ids.first is None else _DELETE_ID_RUN, (chunk, ids.json))
+
+
 _INSERT_REJECTS = ("INSERT INTO rejects SELECT json_extract(value, '$[0]'),"
                    " json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
                    " json_extract(value, '$[3]'), json_extract(value, '$[4]')"
@@ -308,8 +325,8 @@ class Prepared:
     part: int
     rows: int
     """Scored rows: the batch's items that are not rejects."""
-    ids: bytes
-    """`[[org_id, row], ...]` of the scored rows, as JSON."""
+    ids: StagedIds | None
+    """The scored rows' ids (None when none was scored)."""
     rejects: bytes
     """`[[row, source, org_id, field, reason], ...]`, as JSON; empty when none."""
     packed: Packed | None
@@ -386,7 +403,7 @@ class RunStage:
         scored = [item for item in items if item.__class__ is not Reject]
         rejects = _rejects_json(items) if len(scored) != len(items) else b""
         if not scored:
-            return Prepared(items, source, part, 0, b"", rejects, None)
+            return Prepared(items, source, part, 0, None, rejects, None)
         ids = staged_ids(scored)
         if packed is not None:
             return Prepared(items, source, part, len(scored), ids, rejects, packed, True)
@@ -409,16 +426,16 @@ class RunStage:
             # each id's first row) and the rest placed again.
             chunk = self._chunks + 1
             before = conn.total_changes
-            conn.execute(_INSERT_IDS, (batch.part, chunk, batch.ids))
+            _stage_ids(conn, batch.part, chunk, batch.ids)
             if conn.total_changes - before != rows:
-                conn.execute(_DELETE_IDS, (chunk, batch.ids))
+                _unstage_ids(conn, chunk, batch.ids)
                 if batch.light:
                     items = self._unpacked(items, body)
                 items = self._reject_repeated(items, batch.source, batch.part)
                 scored = [item for item in items if item.__class__ is not Reject]
                 rows = len(scored)
                 if scored:
-                    conn.execute(_INSERT_IDS, (batch.part, chunk, staged_ids(scored)))
+                    _stage_ids(conn, batch.part, chunk, staged_ids(scored))
                     body, profiles = ChunkPacker().pack(scored)
                     conn.executemany("INSERT OR IGNORE INTO profiles VALUES (?, ?)", profiles)
                 batch.rejects = _rejects_json(items)
@@ -440,7 +457,7 @@ class RunStage:
         rows = iter(unpack_rows(body))
         bodies: dict[int, bytes] = {}
         out: list[Scored | Reject] = []
-        for item in items.rows() if items.__class__ is Tally else items:
+        for item in items.ids.rows() if items.__class__ is Tally else items:
             if item.__class__ is not Reject:
                 org_id, org_type, grade, total, ref, head, given, org = next(rows)
                 if ref.__class__ is not bytes:
