@@ -9,7 +9,8 @@ changed, finds no entry and decodes the file again; an entry that does not unpic
 scheme is decoded again and replaced. The folder is the user's own, as trusted as the Python
 packages they installed.
 
-`DANGJIAN_CACHE_DIR` names the folder; set to an empty string, nothing is kept. Otherwise it
+`DANGJIAN_CACHE_DIR` names the folder (also where `installed` keeps the plugins it found); set
+to an empty string, nothing is kept. Otherwise it
 is `dangjian` in `XDG_CACHE_HOME`, `LOCALAPPDATA` on Windows, or `~/.cache`. A folder that
 cannot be written only means decoding every time.
 """

@@ -10,13 +10,13 @@ import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from dangjian import hookspecs
+from dangjian.catalogue import installed
 from dangjian.catalogue.check import check_scheme
 from dangjian.errors import DangjianError, DuplicateError, NotFound, PluginError, SchemeError
 from dangjian.extension import BatchRule, DiagnosticMethod, DocumentCheck, Method, Rollup
@@ -49,14 +49,15 @@ class PluginInfo:
                 "default": self.default, "registered": self.registered, "errors": self.errors}
 
 
-def _dist_version(module: object) -> str:
+def _dist_version(module: object, installation: installed.Installation) -> str:
     """The version of the distribution a plugin module comes from: the distribution named like
     the module first (cheap), then a scan of every installed distribution's files."""
     top = (getattr(module, "__module__", None) or getattr(module, "__name__", "")).split(".")[0]
-    try:
-        return metadata.version(top.replace("_", "-"))
-    except metadata.PackageNotFoundError:
-        pass
+    found = installation.version(top.replace("_", "-"))
+    if found is not None:
+        return found
+    from importlib import metadata
+
     for dist in metadata.packages_distributions().get(top, []):
         try:
             return metadata.version(dist)
@@ -87,11 +88,12 @@ def make_plugin_manager(
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
     wanted = _selected(selected if selected is not None else os.environ.get(PLUGINS_ENV))
+    installation = installed.Installation()
     if entry_points:
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in sorted(installation.entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
             if wanted is not None and ep.name not in wanted:
                 continue
-            version = ep.dist.version if ep.dist else "0"
+            version = ep.version
             try:
                 module = ep.load()
                 pm.register(module, name=ep.name)
@@ -105,11 +107,11 @@ def make_plugin_manager(
     for plugin in plugins:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         pm.register(plugin, name=name)
-        infos.append(PluginInfo(name, _dist_version(plugin), name))
+        infos.append(PluginInfo(name, _dist_version(plugin, installation), name))
     for module_name in DEFAULT_PLUGINS:
         module = importlib.import_module(module_name)
         pm.register(module, name=DEFAULT_PLUGIN)
-        infos.append(PluginInfo(DEFAULT_PLUGIN, _dist_version(module), module_name, default=True))
+        infos.append(PluginInfo(DEFAULT_PLUGIN, _dist_version(module, installation), module_name, default=True))
     while True:
         try:
             pm.check_pending()
