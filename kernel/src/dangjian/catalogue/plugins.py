@@ -111,7 +111,8 @@ def make_plugin_manager(
     for module_name in DEFAULT_PLUGINS:
         module = importlib.import_module(module_name)
         pm.register(module, name=DEFAULT_PLUGIN)
-        infos.append(PluginInfo(DEFAULT_PLUGIN, _dist_version(module, installation), module_name, default=True))
+        infos.append(PluginInfo(DEFAULT_PLUGIN, _dist_version(module, installation), module_name,
+                                default=True))
     while True:
         try:
             pm.check_pending()

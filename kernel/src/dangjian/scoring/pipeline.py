@@ -1,12 +1,13 @@
 """The batch pipeline: decode and assess records, in one process or several.
 
 Records travel as `(row, raw)` pairs where `raw` is a JSONL line (bytes), an Evaluation or a
-Reject, in chunks (a file reader may make them itself: `chunks`, `Lines`). Workers decode and assess whole chunks (numbers only: no explanation is rendered) and
-hand back compact rows (`compact.Scored`) in input order. For a run being stored, a worker also
-packs its chunk as stored (`chunks.ChunkPacker`) and hands back only what this process needs
-besides: a `compact.Tally` (count, grades, ids) when every record was scored, else each row's
-row, organization id, type, grade and total. So `--workers 2` stores exactly the bytes
-`--workers 1` does while this process, which reads and stores every chunk, does less per row.
+Reject, in chunks (a file reader may make them itself: `chunks`, `Lines`). Workers decode and
+assess whole chunks (numbers only: no explanation is rendered) and hand back compact rows
+(`compact.Scored`) in input order. For a run being stored, a worker also packs its chunk as
+stored (`chunks.ChunkPacker`) and hands back only what this process needs besides: a
+`compact.Tally` (count, grades, ids) when every record was scored, else each row's row,
+organization id, type, grade and total. So `--workers 2` stores exactly the bytes `--workers 1`
+does while this process, which reads and stores every chunk, does less per row.
 Memory stays bounded: only a few chunks are in flight at a time.
 """
 

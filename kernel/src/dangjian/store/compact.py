@@ -75,7 +75,7 @@ class StagedIds(NamedTuple):
 def staged_ids(scored: list[Scored]) -> StagedIds:
     """The ids of scored rows (at least one) as a run's stage takes them."""
     rows = [item[0] for item in scored]
-    first = rows[0] if rows else 1
+    first = rows[0]
     if rows == list(range(first, first + len(rows))):
         return StagedIds(_encode_json([item[1] for item in scored]), first)
     return StagedIds(_encode_json([(item[1], item[0]) for item in scored]), None)
