@@ -81,6 +81,21 @@ def test_a_line_without_org_id_is_rejected_naming_the_field():
     assert unknown.field == "input" and "未知字段 input" in unknown.reason
 
 
+def stored_by_one_and_two(plan, records, tmp_path):
+    """The records stored by one worker and by two (chunks of 100), which must store the same
+    bytes, rejects and counts; the store and both summaries."""
+    store = Store(tmp_path / "runs.db")
+    runs = [score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=workers,
+                      chunk_size=100, meta=run_meta(plan, input_digest="x", note=str(workers),
+                                                    workers=workers)).summary
+            for workers in (1, 2)]
+    one, two = (s.run_id for s in runs)
+    assert list(store.stored_bytes(one)) == list(store.stored_bytes(two))
+    assert store.rejects(one) == store.rejects(two)
+    assert runs[0].grades == runs[1].grades
+    return store, runs
+
+
 def test_two_workers_reject_repeated_ids_in_chunks_packed_by_the_other_as_one_does(tmp_path):
     plan = load_catalog().plan("jilin-health-2019")
     records = jilin_lines(3000)
@@ -89,15 +104,9 @@ def test_two_workers_reject_repeated_ids_in_chunks_packed_by_the_other_as_one_do
                 if row > 701 and row % 29 == 0 else line) for row, line in records]
     chunks = list(score_chunks(plan, records, workers=2, chunk_size=100, pack=True))
     assert any(packed is not None for _, packed in chunks)  # some came packed by the other
-    store = Store(tmp_path / "runs.db")
-    runs = [score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=workers,
-                      chunk_size=100, meta=run_meta(plan, input_digest="x", note=str(workers),
-                                                    workers=workers)).summary
-            for workers in (1, 2)]
+    store, runs = stored_by_one_and_two(plan, records, tmp_path)
     assert [(s.read, s.scored, s.rejected) for s in runs] == [(3001, 2753, 248)] * 2
-    one, two = (s.run_id for s in runs)
-    assert list(store.stored_bytes(one)) == list(store.stored_bytes(two))
-    assert store.rejects(one) == store.rejects(two)
+    two = runs[1].run_id
     repeated = [r for r in store.rejects(two) if r.field == "org_id"]
     # Line 725 repeats o24, first met on line 25; 178 lines are rejected for other reasons.
     assert len(repeated) == 70
@@ -136,16 +145,9 @@ def test_two_workers_reject_a_repeated_id_in_a_chunk_the_other_scored_whole(tmp_
         if row > 501 and row % 41 == 0:
             line = line.replace(b'"%s"' % ids[row - 1].encode(), b'"%s"' % ids[row - 501].encode())
         records.append((row, line))
-    store = Store(tmp_path / "runs.db")
-    runs = [score_run(plan, [RunInput(records, "a.jsonl")], store=store, workers=workers,
-                      chunk_size=100, meta=run_meta(plan, input_digest="x", note=str(workers),
-                                                    workers=workers)).summary
-            for workers in (1, 2)]
+    store, runs = stored_by_one_and_two(plan, records, tmp_path)
     assert [(s.read, s.scored, s.rejected) for s in runs] == [(2823, 2767, 56)] * 2
-    assert runs[0].grades == runs[1].grades
     one, two = (s.run_id for s in runs)
-    assert list(store.stored_bytes(one)) == list(store.stored_bytes(two))
-    assert store.rejects(one) == store.rejects(two)
     first = store.rejects(two)[0]
     assert (first.row, first.org_id) == (533, ids[32]) and "a.jsonl 第 33 行" in first.reason
     # Each organization is found where it is stored, those after a repeated row included.
