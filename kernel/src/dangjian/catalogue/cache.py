@@ -10,9 +10,9 @@ scheme is decoded again and replaced. The folder is the user's own, as trusted a
 packages they installed.
 
 `DANGJIAN_CACHE_DIR` names the folder (also where `installed` keeps the plugins it found); set
-to an empty string, nothing is kept. Otherwise it
-is `dangjian` in `XDG_CACHE_HOME`, `LOCALAPPDATA` on Windows, or `~/.cache`. A folder that
-cannot be written only means decoding every time.
+to an empty string, nothing is kept. Otherwise it is `dangjian` in `XDG_CACHE_HOME`,
+`LOCALAPPDATA` on Windows, or `~/.cache`. A folder that cannot be written only means decoding
+every time.
 """
 
 from __future__ import annotations
@@ -76,14 +76,20 @@ def keep(data: bytes, scheme: Scheme) -> None:
         packed = pickle.dumps(scheme, protocol=pickle.HIGHEST_PROTOCOL)
         if pickle.loads(packed) != scheme:
             return
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as f:
-                f.write(packed)
-            os.replace(temporary, entry)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_whole(entry, packed)
     except (OSError, RuntimeError, pickle.PicklingError):  # decode every time
         return
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a cache entry so that no reader ever sees part of it (another process may be
+    reading or writing the same entry): a file of its own beside it, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

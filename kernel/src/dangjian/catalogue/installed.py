@@ -16,10 +16,10 @@ import json
 import os
 import re
 import sys
-import tempfile
+from pathlib import Path
 from typing import Any, NamedTuple
 
-from dangjian.catalogue.cache import cache_dir
+from dangjian.catalogue.cache import cache_dir, write_whole
 
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 _KEPT = 8
@@ -92,20 +92,11 @@ class Installation:
         if self._kept is None:
             return
         try:
-            folder = os.path.dirname(self._kept)
-            os.makedirs(folder, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as f:
-                    json.dump(self._known, f, ensure_ascii=False)
-                os.replace(temporary, self._kept)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-            kept = sorted((os.path.join(folder, name) for name in os.listdir(folder)
-                           if name.startswith("installed-")), key=os.path.getmtime)
+            write_whole(self._kept, json.dumps(self._known, ensure_ascii=False).encode())
+            folder = self._kept.parent
+            kept = sorted(folder.glob("installed-*.json"), key=os.path.getmtime)
             for stale in kept[:-_KEPT]:  # installations long gone
-                os.unlink(stale)
+                stale.unlink()
         except OSError:  # not writable: asked again next time
             return
 
@@ -140,9 +131,9 @@ def _written(path: str) -> str:
     return f"{found.st_mtime_ns}:{found.st_size}"
 
 
-def _kept_path(fingerprint: str) -> str | None:
+def _kept_path(fingerprint: str) -> Path | None:
     try:
         folder = cache_dir()
     except RuntimeError:  # no home folder
         return None
-    return None if folder is None else os.path.join(folder, f"installed-{fingerprint}.json")
+    return None if folder is None else folder / f"installed-{fingerprint}.json"
